@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { envInt, ianaZone, localTime, postgresUrl, redisUrl } from './fields';
+
+/** Settings every service reads. */
+export const baseEnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: postgresUrl,
+  REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
+  /** BullMQ key prefix; tests give each run its own. */
+  QUEUE_PREFIX: z.string().min(1).default('rappel'),
+  /** Site zone: every wall-clock time (reminder hours, dates in messages) is in it. */
+  APP_TIMEZONE: ianaZone,
+  /** Seconds allowed for a clean shutdown before the process exits anyway. */
+  SHUTDOWN_GRACE_SECONDS: envInt(25, { min: 1, max: 600 }),
+});
+
+/** Reminder policy (DESIGN.md, "Reminder policy"); a site can change any of it. */
+export const reminderPolicyEnvSchema = z.object({
+  DEFAULT_RETURN_TIME: localTime('10:00'),
+  REMINDER_D2_TIME: localTime('09:00'),
+  REMINDER_D1_TIME: localTime('09:00'),
+  REMINDER_DUE_DAY_TIME: localTime('08:00'),
+  REMINDER_2H_MINUTES_BEFORE: envInt(120, { min: 1, max: 24 * 60 }),
+  OVERDUE_FIRST_MINUTES_AFTER: envInt(30, { min: 0, max: 24 * 60 }),
+  OVERDUE_DAILY_TIME: localTime('10:00'),
+  OVERDUE_MAX_ALERTS: envInt(7, { min: 1, max: 60 }),
+});
+
+export const httpEnvSchema = z.object({
+  HOST: z.string().default('0.0.0.0'),
+  PORT: envInt(3000, { min: 0, max: 65535 }),
+  /** Public base URL of stats-service, used in links inside messages. */
+  PUBLIC_BASE_URL: z.url().default('http://localhost:3004'),
+});
+
+/** Signs the preference links in messages. */
+export const linkSigningEnvSchema = z.object({
+  LINK_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  LINK_TTL_DAYS: envInt(60, { min: 1, max: 3650 }),
+});

@@ -1,0 +1,3 @@
+export * from './client';
+export { MIGRATIONS_FOLDER, runMigrations } from './migrate';
+export * from './schema';

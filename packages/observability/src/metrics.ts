@@ -1,0 +1,53 @@
+import type { Queue } from 'bullmq';
+import type { FastifyInstance, FastifySchema } from 'fastify';
+import fp from 'fastify-plugin';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+
+/** One registry per process, with Node's default metrics and a `service` label. */
+export function createMetricsRegistry(service: string): Registry {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: registry });
+  return registry;
+}
+
+const JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized'] as const;
+
+/** `rappel_queue_jobs{queue,state}`, read from Redis at scrape time. */
+export function registerQueueGauges(registry: Registry, queues: readonly Queue[]): void {
+  new Gauge({
+    name: 'rappel_queue_jobs',
+    help: 'Jobs in each BullMQ queue by state, read at scrape time.',
+    labelNames: ['queue', 'state'],
+    registers: [registry],
+    async collect() {
+      for (const queue of queues) {
+        const counts = await queue.getJobCounts(...JOB_STATES);
+        for (const state of JOB_STATES) this.set({ queue: queue.name, state }, counts[state] ?? 0);
+      }
+    },
+  });
+  new Gauge({
+    name: 'rappel_queue_oldest_waiting_seconds',
+    help: 'Age of the oldest waiting job in each queue, in seconds.',
+    labelNames: ['queue'],
+    registers: [registry],
+    async collect() {
+      for (const queue of queues) {
+        const [oldest] = await queue.getWaiting(0, 0);
+        this.set({ queue: queue.name }, oldest ? Math.max(0, (Date.now() - oldest.timestamp) / 1000) : 0);
+      }
+    },
+  });
+}
+
+/** Serves the registry at `/metrics`. */
+export const metricsPlugin = fp(
+  async (app: FastifyInstance, options: { registry: Registry }) => {
+    app.get('/metrics', { schema: { hide: true } as FastifySchema }, async (_req, reply) => {
+      reply.header('content-type', options.registry.contentType);
+      return options.registry.metrics();
+    });
+  },
+  { name: 'rappel-metrics' },
+);

@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * One vitest project per package and service. Integration tests talk to the real
+ * Postgres and Redis (see packages/testing); each test file gets its own database and
+ * BullMQ prefix, so files run in parallel safely.
+ */
+export default defineConfig({
+  test: {
+    globalSetup: ['./packages/testing/src/global-setup.ts'],
+    projects: ['packages/*', 'services/*'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
