@@ -17,6 +17,8 @@ export interface DeliveryQueueOptions {
   /** BullMQ key prefix. */
   prefix: string;
   retryPolicy?: RetryPolicy;
+  /** Receives each queue's `error` events (Redis down…); every queue must have a listener. */
+  onError: (error: Error, queue: string) => void;
 }
 
 /** Job options every delivery job gets: attempts and backoff from the retry policy. */

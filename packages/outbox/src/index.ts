@@ -1,0 +1,3 @@
+export * from './notification-rows';
+export * from './publisher';
+export * from './recipients';
