@@ -5,3 +5,4 @@ export * from './local-time';
 export * from './phone';
 export * from './reminder-plan';
 export * from './reminder-policy';
+export * from './signed-link';
