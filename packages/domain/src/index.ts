@@ -1,4 +1,5 @@
 export * from './channels';
+export * from './clock';
 export * from './due-instant';
 export * from './duration-class';
 export * from './local-time';
