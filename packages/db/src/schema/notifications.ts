@@ -99,6 +99,11 @@ export const notificationLog = pgTable(
     readAt: timestamp('read_at', { withTimezone: true }),
     failedAt: timestamp('failed_at', { withTimezone: true }),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }),
+    /**
+     * A worker sending this message holds it until this instant, so a duplicate job for the
+     * same row cannot send it a second time; a crashed worker's lease simply runs out.
+     */
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
