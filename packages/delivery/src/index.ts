@@ -1,0 +1,4 @@
+export * from './delivery-metrics';
+export * from './delivery-processor';
+export * from './delivery-worker';
+export * from './notification-record';

@@ -1,0 +1,123 @@
+import {
+  ACTIONABLE_STATUSES,
+  type NotificationEventType,
+  type NotificationStatus,
+  type SkipReason,
+} from '@rappel/contracts';
+import { type Executor, notificationEvents, notificationLog } from '@rappel/db';
+import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+
+export type NotificationRow = typeof notificationLog.$inferSelect;
+
+/**
+ * Takes the row for one attempt: only if it is still `pending`/`failed` and no other worker
+ * holds a live lease on it. Counts the attempt. Returns null when there is nothing to do.
+ */
+export async function claimForAttempt(
+  db: Executor,
+  id: string,
+  now: Date,
+  leaseMs: number,
+): Promise<NotificationRow | null> {
+  const [row] = await db
+    .update(notificationLog)
+    .set({
+      attempts: sql`${notificationLog.attempts} + 1`,
+      leaseUntil: new Date(now.getTime() + leaseMs),
+      updatedAt: now,
+    })
+    .where(
+      and(
+        eq(notificationLog.id, id),
+        inArray(notificationLog.status, [...ACTIONABLE_STATUSES]),
+        or(isNull(notificationLog.leaseUntil), lt(notificationLog.leaseUntil, now)),
+      ),
+    )
+    .returning();
+  return row ?? null;
+}
+
+/** Milliseconds left on another worker's lease of an actionable row; 0 when none. */
+export async function leaseRemainingMs(db: Executor, id: string, now: Date): Promise<number> {
+  const [row] = await db
+    .select({ status: notificationLog.status, leaseUntil: notificationLog.leaseUntil })
+    .from(notificationLog)
+    .where(eq(notificationLog.id, id));
+  if (!row?.leaseUntil || !(ACTIONABLE_STATUSES as readonly string[]).includes(row.status)) return 0;
+  return Math.max(0, row.leaseUntil.getTime() - now.getTime());
+}
+
+export async function recordEvent(
+  db: Executor,
+  event: {
+    notificationId: string;
+    type: NotificationEventType;
+    status?: NotificationStatus | null;
+    attempt?: number | null;
+    errorCode?: string | null;
+    detail?: Record<string, unknown> | null;
+    actor: string;
+    at: Date;
+  },
+): Promise<void> {
+  await db.insert(notificationEvents).values(event);
+}
+
+/** Moves a claimed row to its outcome and releases the lease, with its audit event. */
+export async function settle(
+  db: Executor,
+  row: NotificationRow,
+  outcome:
+    | { status: 'sent'; providerMessageId: string | null }
+    | { status: 'failed'; errorCode: string; errorMessage: string; nextAttemptAt: Date }
+    | { status: 'permanent_failure'; errorCode: string; errorMessage: string }
+    | { status: 'skipped'; skipReason: SkipReason },
+  now: Date,
+  actor: string,
+): Promise<void> {
+  const base = { status: outcome.status, leaseUntil: null, updatedAt: now };
+  const values =
+    outcome.status === 'sent'
+      ? { ...base, providerMessageId: outcome.providerMessageId, sentAt: now, nextAttemptAt: null }
+      : outcome.status === 'failed'
+        ? {
+            ...base,
+            errorCode: outcome.errorCode,
+            errorMessage: outcome.errorMessage,
+            failedAt: now,
+            nextAttemptAt: outcome.nextAttemptAt,
+          }
+        : outcome.status === 'permanent_failure'
+          ? {
+              ...base,
+              errorCode: outcome.errorCode,
+              errorMessage: outcome.errorMessage,
+              failedAt: now,
+              nextAttemptAt: null,
+            }
+          : { ...base, skipReason: outcome.skipReason, nextAttemptAt: null };
+  await db.transaction(async (tx) => {
+    // Only the holder of the claim settles: a row a callback already moved on stays put.
+    await tx
+      .update(notificationLog)
+      .set(values)
+      .where(and(eq(notificationLog.id, row.id), inArray(notificationLog.status, [...ACTIONABLE_STATUSES])));
+    await recordEvent(tx, {
+      notificationId: row.id,
+      type: outcome.status,
+      status: outcome.status,
+      attempt: row.attempts,
+      errorCode: 'errorCode' in outcome ? outcome.errorCode : null,
+      detail:
+        outcome.status === 'sent'
+          ? { providerMessageId: outcome.providerMessageId }
+          : 'errorMessage' in outcome
+            ? { message: outcome.errorMessage }
+            : outcome.status === 'skipped'
+              ? { reason: outcome.skipReason }
+              : null,
+      actor,
+      at: now,
+    });
+  });
+}

@@ -1,0 +1,219 @@
+import type { NotificationStatus } from '@rappel/contracts';
+import { loans, notificationEvents, notificationLog } from '@rappel/db';
+import { systemClock } from '@rappel/domain';
+import { insertNotifications, loadBorrower, notificationRowsFor, toPublish } from '@rappel/outbox';
+import {
+  closeDeliveryQueues,
+  createDeliveryQueues,
+  createProducerConnection,
+  createWorkerConnection,
+  type DeliveryQueues,
+  PermanentDeliveryError,
+  publishRows,
+  TransientDeliveryError,
+} from '@rappel/queue';
+import {
+  cleanupPrefix,
+  createTestDatabase,
+  type Fixtures,
+  fixtures,
+  type TestDatabase,
+  testEnv,
+  uniqueQueuePrefix,
+  waitFor,
+} from '@rappel/testing';
+import type { Worker } from 'bullmq';
+import { eq } from 'drizzle-orm';
+import type { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createDeliveryProcessor, createDeliveryWorker, type DeliveryChannel } from '../src';
+
+const fastRetry = { attempts: 3, baseDelayMs: 20, maxDelayMs: 100 };
+const logger = pino({ level: 'silent' });
+
+let tdb: TestDatabase;
+let f: Fixtures;
+let prefix: string;
+let producer: Redis;
+let workerConnection: Redis;
+let queues: DeliveryQueues;
+let worker: Worker | undefined;
+
+beforeAll(async () => {
+  tdb = await createTestDatabase();
+  f = fixtures(tdb.db);
+});
+afterAll(async () => {
+  await tdb.drop();
+});
+beforeEach(async () => {
+  prefix = uniqueQueuePrefix('delivery');
+  producer = createProducerConnection(testEnv.redisUrl);
+  workerConnection = createWorkerConnection(testEnv.redisUrl);
+  queues = createDeliveryQueues({ connection: producer, prefix, retryPolicy: fastRetry, onError: () => {} });
+});
+afterEach(async () => {
+  await worker?.close();
+  worker = undefined;
+  await closeDeliveryQueues(queues);
+  producer.disconnect();
+  workerConnection.disconnect();
+  await cleanupPrefix(prefix);
+});
+
+/** A transport that scripts its answers and counts what it accepted. */
+function scriptedChannel(script: Array<'ok' | Error>): DeliveryChannel<string> & { sent: string[] } {
+  const sent: string[] = [];
+  let call = 0;
+  return {
+    channel: 'email',
+    provider: 'scripted',
+    sent,
+    async prepare(row) {
+      return `message for ${row.recipientAddress}`;
+    },
+    async send(message) {
+      const answer = script[Math.min(call++, script.length - 1)];
+      if (answer instanceof Error) throw answer;
+      sent.push(message);
+      return { providerMessageId: `msg-${sent.length}` };
+    },
+  };
+}
+
+async function pendingEmailRow(kind: 'loan_created' | 'reminder_d1' = 'loan_created') {
+  const scene = await f.scene();
+  const { loan } = await f.loanWithPlan({
+    departmentId: scene.department.id,
+    itemId: scene.item.id,
+    responsibleUserId: scene.staff.id,
+    clientId: scene.client.id,
+    startsAt: new Date(Date.now() - 3_600_000),
+    dueAt: new Date(Date.now() + 3 * 86_400_000),
+  });
+  const borrower = await loadBorrower(tdb.db, loan.id);
+  const rows = notificationRowsFor(
+    { kind, departmentId: scene.department.id, loanId: loan.id, occurrence: '1' },
+    borrower!,
+    { recordSkipped: false },
+  );
+  const [row] = toPublish(await insertNotifications(tdb.db, rows));
+  return { row: row!, loan };
+}
+
+function startWorker(channel: DeliveryChannel<string>) {
+  const processor = createDeliveryProcessor({
+    db: tdb.db,
+    channel,
+    clock: systemClock,
+    logger,
+    retryPolicy: fastRetry,
+    actor: 'test',
+  });
+  worker = createDeliveryWorker({
+    channel: 'email',
+    processor,
+    connection: workerConnection,
+    prefix,
+    logger,
+    retryPolicy: fastRetry,
+  });
+  return processor;
+}
+
+const statusOf = async (id: string) =>
+  (await tdb.db.select().from(notificationLog).where(eq(notificationLog.id, id)))[0]!;
+const settled = (id: string, status: NotificationStatus) =>
+  waitFor(
+    async () => {
+      const row = await statusOf(id);
+      return row.status === status && !row.leaseUntil ? row : undefined;
+    },
+    { message: `row ${id} to become ${status}` },
+  );
+
+describe('delivery processor', () => {
+  it('retries a transient error with backoff, then records sent with the provider id', async () => {
+    const channel = scriptedChannel([new TransientDeliveryError('421', 'try later'), 'ok']);
+    startWorker(channel);
+    const { row } = await pendingEmailRow();
+    await publishRows(queues, [row]);
+    const done = await settled(row.id, 'sent');
+    expect(done).toMatchObject({ attempts: 2, providerMessageId: 'msg-1', errorCode: '421' });
+    expect(channel.sent).toHaveLength(1);
+    const events = await tdb.db
+      .select()
+      .from(notificationEvents)
+      .where(eq(notificationEvents.notificationId, row.id));
+    expect(events.map((e) => e.type)).toEqual(['failed', 'sent']);
+  });
+
+  it('stops at once on a permanent error', async () => {
+    const channel = scriptedChannel([new PermanentDeliveryError('550', 'no such user')]);
+    startWorker(channel);
+    const { row } = await pendingEmailRow();
+    await publishRows(queues, [row]);
+    const done = await settled(row.id, 'permanent_failure');
+    expect(done).toMatchObject({ attempts: 1, errorCode: '550', errorMessage: 'no such user' });
+  });
+
+  it('ends as permanent_failure after the last attempt', async () => {
+    const channel = scriptedChannel([new TransientDeliveryError('ETIMEDOUT', 'timeout')]);
+    startWorker(channel);
+    const { row } = await pendingEmailRow();
+    await publishRows(queues, [row]);
+    const done = await settled(row.id, 'permanent_failure');
+    expect(done.attempts).toBe(3);
+    expect(done.errorCode).toBe('ETIMEDOUT');
+  });
+
+  it('treats an unknown error as transient and keeps next_attempt_at while failed', async () => {
+    const channel = scriptedChannel([new Error('socket hang up'), new Error('socket hang up'), 'ok']);
+    const processor = startWorker(channel);
+    await worker!.close();
+    const { row } = await pendingEmailRow();
+    const fakeJob = (attemptsMade: number) =>
+      ({ id: row.id, data: { notificationId: row.id }, attemptsMade, opts: { attempts: 3 } }) as never;
+    await expect(processor(fakeJob(0))).rejects.toBeInstanceOf(TransientDeliveryError);
+    const failed = await statusOf(row.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.nextAttemptAt!.getTime()).toBeGreaterThan(Date.now() - 1000);
+    expect(failed.errorCode).toBe('UNKNOWN');
+  });
+
+  it('never sends twice when the same row is processed twice', async () => {
+    const channel = scriptedChannel(['ok']);
+    const processor = startWorker(channel);
+    await worker!.close();
+    const { row } = await pendingEmailRow();
+    const job = {
+      id: row.id,
+      data: { notificationId: row.id },
+      attemptsMade: 0,
+      opts: { attempts: 3 },
+    } as never;
+    await processor(job);
+    await processor(job);
+    expect(channel.sent).toHaveLength(1);
+  });
+
+  it('skips a reminder whose loan came back before it went out', async () => {
+    const channel = scriptedChannel(['ok']);
+    startWorker(channel);
+    const { row, loan } = await pendingEmailRow('reminder_d1');
+    await tdb.db.update(loans).set({ returnedAt: new Date() }).where(eq(loans.id, loan.id));
+    await publishRows(queues, [row]);
+    const done = await settled(row.id, 'skipped');
+    expect(done.skipReason).toBe('returned');
+    expect(channel.sent).toHaveLength(0);
+  });
+
+  it('rejects a malformed payload as permanent', async () => {
+    const processor = startWorker(scriptedChannel(['ok']));
+    await worker!.close();
+    await expect(
+      processor({ id: 'x', data: { nope: true }, attemptsMade: 0, opts: {} } as never),
+    ).rejects.toBeInstanceOf(PermanentDeliveryError);
+  });
+});
