@@ -1,3 +1,5 @@
+export * from './auth';
 export * from './core';
 export * from './loans';
 export * from './notifications';
+export * from './stats';

@@ -1,0 +1,70 @@
+import { CHANNELS, NOTIFICATION_KINDS, NOTIFICATION_STATUSES } from '@rappel/contracts';
+import {
+  bigint,
+  date,
+  doublePrecision,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+/**
+ * Read model of stats-service, kept current by statement-level triggers on notification_log
+ * (migration `stats_rollup`): no writer has to remember it. `day` is the row's creation date
+ * in the zone held by `stats_settings` (APP_TIMEZONE); `rebuild_notification_rollups()`
+ * recomputes both tables from the log after a zone change.
+ */
+export const notificationDailyRollup = pgTable(
+  'notification_daily_rollup',
+  {
+    day: date('day').notNull(),
+    departmentId: uuid('department_id').notNull(),
+    channel: text('channel', { enum: CHANNELS }).notNull(),
+    kind: text('kind', { enum: NOTIFICATION_KINDS }).notNull(),
+    status: text('status', { enum: NOTIFICATION_STATUSES }).notNull(),
+    count: bigint('count', { mode: 'number' }).notNull().default(0),
+    /** Rows with a sent time, and the sum of their created→sent delays in seconds. */
+    sentCount: bigint('sent_count', { mode: 'number' }).notNull().default(0),
+    sentSecondsSum: doublePrecision('sent_seconds_sum').notNull().default(0),
+    /** Rows with a delivered time, and the sum of their created→delivered delays in seconds. */
+    deliveredCount: bigint('delivered_count', { mode: 'number' }).notNull().default(0),
+    deliveredSecondsSum: doublePrecision('delivered_seconds_sum').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.day, t.departmentId, t.channel, t.kind, t.status] }),
+    index('notification_daily_rollup_department_day_idx').on(t.departmentId, t.day),
+  ],
+);
+
+/**
+ * Histogram of delays, one row per (day, department, channel, kind, metric, bucket).
+ * `metric` is `sent` (created→sent) or `delivered` (created→delivered). Bucket b holds delays
+ * in (1.25^(b-1), 1.25^b] seconds, bucket 0 holds ≤ 1 s (`latency_bucket()` in SQL), so a
+ * percentile read from it is within 25 %.
+ */
+export const notificationLatencyRollup = pgTable(
+  'notification_latency_rollup',
+  {
+    day: date('day').notNull(),
+    departmentId: uuid('department_id').notNull(),
+    channel: text('channel', { enum: CHANNELS }).notNull(),
+    kind: text('kind', { enum: NOTIFICATION_KINDS }).notNull(),
+    metric: text('metric', { enum: ['sent', 'delivered'] }).notNull(),
+    bucket: smallint('bucket').notNull(),
+    count: bigint('count', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.day, t.departmentId, t.channel, t.kind, t.metric, t.bucket] }),
+    index('notification_latency_rollup_department_day_idx').on(t.departmentId, t.day),
+  ],
+);
+
+/** One row (id = 1): the zone the rollups' `day` is computed in. */
+export const statsSettings = pgTable('stats_settings', {
+  id: integer('id').primaryKey().default(1),
+  timezone: text('timezone').notNull().default('Africa/Libreville'),
+});
