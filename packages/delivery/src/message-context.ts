@@ -1,0 +1,89 @@
+import type { Database } from '@rappel/db';
+import { clients, departments, items, loans, rooms, users } from '@rappel/db';
+import { linkToken } from '@rappel/domain';
+import type { MessageContext } from '@rappel/templates';
+import { eq } from 'drizzle-orm';
+import type { NotificationRow } from './notification-record';
+
+export interface MessageContextOptions {
+  zone: string;
+  now: Date;
+  /** Base URL of the pages (stats-service), e.g. https://rappel.hotel.example. */
+  publicBaseUrl: string;
+  linkSecret: string;
+  linkTtlDays: number;
+}
+
+export class MissingMessageDataError extends Error {
+  override readonly name = 'MissingMessageDataError';
+}
+
+/**
+ * Loads what a template needs for one row. The recipient's address is the one frozen in the
+ * row when it was made; the loan, item and borrower are read as they are now.
+ */
+export async function loadMessageContext(
+  db: Database,
+  row: NotificationRow,
+  options: MessageContextOptions,
+): Promise<MessageContext> {
+  if (!row.recipientAddress) throw new MissingMessageDataError(`notification ${row.id} has no address`);
+  const [department] = await db.select().from(departments).where(eq(departments.id, row.departmentId));
+  if (!department) throw new MissingMessageDataError(`department ${row.departmentId} not found`);
+
+  const recipientName = await recipientNameOf(db, row);
+  const base = options.publicBaseUrl.replace(/\/$/, '');
+  const recipient = { type: row.recipientType, id: row.recipientId };
+  const context: MessageContext = {
+    kind: row.kind,
+    channel: row.channel,
+    language: row.language,
+    zone: options.zone,
+    now: options.now,
+    recipient: { name: recipientName, address: row.recipientAddress },
+    department: { name: department.name, deskLocation: department.deskLocation },
+    extra: row.context ?? {},
+    links: {
+      preferences: `${base}/p/${linkToken(recipient, 'prefs', options.linkSecret, options.now, options.linkTtlDays)}`,
+      unsubscribe: `${base}/u/${linkToken(recipient, 'unsubscribe', options.linkSecret, options.now, options.linkTtlDays)}`,
+    },
+  };
+  const overdueNumber = /#(\d+)$/.exec(row.occurrence)?.[1];
+  if (overdueNumber) context.occurrence = Number(overdueNumber);
+  if (!row.loanId) return context;
+
+  const [found] = await db
+    .select({ loan: loans, item: items, client: clients, room: rooms })
+    .from(loans)
+    .innerJoin(items, eq(items.id, loans.itemId))
+    .leftJoin(clients, eq(clients.id, loans.clientId))
+    .leftJoin(rooms, eq(rooms.id, loans.roomId))
+    .where(eq(loans.id, row.loanId));
+  if (!found) throw new MissingMessageDataError(`loan ${row.loanId} not found`);
+  const { loan, item, client, room } = found;
+  context.loan = {
+    id: loan.id,
+    startsAt: loan.startsAt,
+    dueAt: loan.dueAt,
+    returnedAt: loan.returnedAt,
+    durationClass: loan.durationClass,
+    notes: loan.notes,
+  };
+  context.item = { name: item.name, inventoryNumber: item.inventoryNumber };
+  context.borrower = client
+    ? { name: client.fullName, roomNumber: client.roomNumber, kind: 'client' }
+    : { name: room?.name ?? '', roomNumber: null, kind: 'room' };
+  return context;
+}
+
+async function recipientNameOf(db: Database, row: NotificationRow): Promise<string> {
+  if (row.recipientType === 'client') {
+    const [c] = await db
+      .select({ name: clients.fullName })
+      .from(clients)
+      .where(eq(clients.id, row.recipientId));
+    return c?.name ?? '';
+  }
+  const [u] = await db.select({ name: users.fullName }).from(users).where(eq(users.id, row.recipientId));
+  return u?.name ?? '';
+}
