@@ -19,12 +19,13 @@ CREATE TABLE "notification_daily_rollup" (
 	"channel" text NOT NULL,
 	"kind" text NOT NULL,
 	"status" text NOT NULL,
+	"error_code" text DEFAULT '' NOT NULL,
 	"count" bigint DEFAULT 0 NOT NULL,
 	"sent_count" bigint DEFAULT 0 NOT NULL,
 	"sent_seconds_sum" double precision DEFAULT 0 NOT NULL,
 	"delivered_count" bigint DEFAULT 0 NOT NULL,
 	"delivered_seconds_sum" double precision DEFAULT 0 NOT NULL,
-	CONSTRAINT "notification_daily_rollup_day_department_id_channel_kind_status_pk" PRIMARY KEY("day","department_id","channel","kind","status")
+	CONSTRAINT "notification_daily_rollup_day_department_id_channel_kind_status_error_code_pk" PRIMARY KEY("day","department_id","channel","kind","status","error_code")
 );
 --> statement-breakpoint
 CREATE TABLE "notification_latency_rollup" (

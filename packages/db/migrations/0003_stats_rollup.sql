@@ -21,10 +21,10 @@ LANGUAGE sql IMMUTABLE AS $$
   SELECT ARRAY[
     format($q$
       INSERT INTO notification_daily_rollup AS t
-        (day, department_id, channel, kind, status, count, sent_count, sent_seconds_sum,
+        (day, department_id, channel, kind, status, error_code, count, sent_count, sent_seconds_sum,
          delivered_count, delivered_seconds_sum)
       SELECT (d.created_at AT TIME ZONE %2$L)::date, d.department_id, d.channel, d.kind, d.status,
-        sum(d.n),
+        coalesce(d.error_code, ''), sum(d.n),
         coalesce(sum(d.n) FILTER (WHERE d.sent_at IS NOT NULL), 0),
         coalesce(sum(d.n * extract(epoch FROM d.sent_at - d.created_at)::float8)
           FILTER (WHERE d.sent_at IS NOT NULL), 0),
@@ -32,14 +32,14 @@ LANGUAGE sql IMMUTABLE AS $$
         coalesce(sum(d.n * extract(epoch FROM d.delivered_at - d.created_at)::float8)
           FILTER (WHERE d.delivered_at IS NOT NULL), 0)
       FROM (%1$s) d
-      GROUP BY 1, 2, 3, 4, 5
+      GROUP BY 1, 2, 3, 4, 5, 6
       HAVING sum(d.n) <> 0
         OR coalesce(sum(d.n) FILTER (WHERE d.sent_at IS NOT NULL), 0) <> 0
         OR coalesce(sum(d.n) FILTER (WHERE d.delivered_at IS NOT NULL), 0) <> 0
         OR abs(coalesce(sum(d.n * extract(epoch FROM d.sent_at - d.created_at)::float8), 0)) > 1e-6
         OR abs(coalesce(sum(d.n * extract(epoch FROM d.delivered_at - d.created_at)::float8), 0)) > 1e-6
-      ORDER BY 1, 2, 3, 4, 5
-      ON CONFLICT (day, department_id, channel, kind, status) DO UPDATE SET
+      ORDER BY 1, 2, 3, 4, 5, 6
+      ON CONFLICT (day, department_id, channel, kind, status, error_code) DO UPDATE SET
         count = t.count + excluded.count,
         sent_count = t.sent_count + excluded.sent_count,
         sent_seconds_sum = t.sent_seconds_sum + excluded.sent_seconds_sum,
@@ -78,12 +78,12 @@ DECLARE
   stmt text;
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    src := 'SELECT r.department_id, r.channel, r.kind, r.status, r.created_at, r.sent_at, r.delivered_at, 1 AS n FROM rollup_new_rows r';
+    src := 'SELECT r.department_id, r.channel, r.kind, r.status, r.error_code, r.created_at, r.sent_at, r.delivered_at, 1 AS n FROM rollup_new_rows r';
   ELSIF TG_OP = 'DELETE' THEN
-    src := 'SELECT r.department_id, r.channel, r.kind, r.status, r.created_at, r.sent_at, r.delivered_at, -1 AS n FROM rollup_old_rows r';
+    src := 'SELECT r.department_id, r.channel, r.kind, r.status, r.error_code, r.created_at, r.sent_at, r.delivered_at, -1 AS n FROM rollup_old_rows r';
   ELSE
-    src := 'SELECT r.department_id, r.channel, r.kind, r.status, r.created_at, r.sent_at, r.delivered_at, 1 AS n FROM rollup_new_rows r'
-      || ' UNION ALL SELECT r.department_id, r.channel, r.kind, r.status, r.created_at, r.sent_at, r.delivered_at, -1 FROM rollup_old_rows r';
+    src := 'SELECT r.department_id, r.channel, r.kind, r.status, r.error_code, r.created_at, r.sent_at, r.delivered_at, 1 AS n FROM rollup_new_rows r'
+      || ' UNION ALL SELECT r.department_id, r.channel, r.kind, r.status, r.error_code, r.created_at, r.sent_at, r.delivered_at, -1 FROM rollup_old_rows r';
   END IF;
   FOREACH stmt IN ARRAY notification_rollup_statements(src, tz) LOOP
     EXECUTE stmt;
@@ -128,7 +128,7 @@ BEGIN
   DELETE FROM notification_daily_rollup;
   DELETE FROM notification_latency_rollup;
   FOREACH stmt IN ARRAY notification_rollup_statements(
-    'SELECT l.department_id, l.channel, l.kind, l.status, l.created_at, l.sent_at, l.delivered_at, 1 AS n FROM notification_log l',
+    'SELECT l.department_id, l.channel, l.kind, l.status, l.error_code, l.created_at, l.sent_at, l.delivered_at, 1 AS n FROM notification_log l',
     tz
   ) LOOP
     EXECUTE stmt;

@@ -26,6 +26,8 @@ export const notificationDailyRollup = pgTable(
     channel: text('channel', { enum: CHANNELS }).notNull(),
     kind: text('kind', { enum: NOTIFICATION_KINDS }).notNull(),
     status: text('status', { enum: NOTIFICATION_STATUSES }).notNull(),
+    /** The provider's error code, '' when none, so failure codes are counted from here too. */
+    errorCode: text('error_code').notNull().default(''),
     count: bigint('count', { mode: 'number' }).notNull().default(0),
     /** Rows with a sent time, and the sum of their created→sent delays in seconds. */
     sentCount: bigint('sent_count', { mode: 'number' }).notNull().default(0),
@@ -35,7 +37,7 @@ export const notificationDailyRollup = pgTable(
     deliveredSecondsSum: doublePrecision('delivered_seconds_sum').notNull().default(0),
   },
   (t) => [
-    primaryKey({ columns: [t.day, t.departmentId, t.channel, t.kind, t.status] }),
+    primaryKey({ columns: [t.day, t.departmentId, t.channel, t.kind, t.status, t.errorCode] }),
     index('notification_daily_rollup_department_day_idx').on(t.departmentId, t.day),
   ],
 );
