@@ -1,2 +1,3 @@
 export * from './format';
 export * from './message-context';
+export * from './whatsapp';
