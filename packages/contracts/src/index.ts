@@ -1,3 +1,4 @@
+export * from './daily-report';
 export * from './enums';
 export * from './idempotency';
 export * from './queues';
