@@ -1,0 +1,46 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+export interface SchedulerMetrics {
+  /** Unix time, in seconds, at which each job last finished without error. */
+  lastTick: Gauge<'job'>;
+  tickDuration: Histogram<'job'>;
+  tickFailures: Counter<'job'>;
+  reminders: Counter<'outcome'>;
+  relayed: Counter;
+}
+
+export function createSchedulerMetrics(registry: Registry): SchedulerMetrics {
+  const registers = [registry];
+  return {
+    lastTick: new Gauge({
+      name: 'rappel_scheduler_last_tick_seconds',
+      help: 'Unix time of the last successful run of each scheduler job, in seconds.',
+      labelNames: ['job'],
+      registers,
+    }),
+    tickDuration: new Histogram({
+      name: 'rappel_scheduler_tick_duration_seconds',
+      help: 'Duration of one scheduler job run, in seconds.',
+      labelNames: ['job'],
+      buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300],
+      registers,
+    }),
+    tickFailures: new Counter({
+      name: 'rappel_scheduler_tick_failures_total',
+      help: 'Scheduler job runs that threw.',
+      labelNames: ['job'],
+      registers,
+    }),
+    reminders: new Counter({
+      name: 'rappel_scheduler_reminders_total',
+      help: 'Reminders taken from the plan, by outcome (fired, too_late, cancelled).',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    relayed: new Counter({
+      name: 'rappel_scheduler_relayed_total',
+      help: 'Notifications the relay queued again because they had no live job.',
+      registers,
+    }),
+  };
+}
