@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { idParams, instantOut } from '../http/schemas';
+
+export const preferencesInput = z
+  .object({
+    emailEnabled: z.boolean(),
+    whatsappEnabled: z.boolean(),
+    /** Any format libphonenumber reads; stored as E.164. Null clears it (WhatsApp must then be off). */
+    whatsappNumber: z.string().max(40).nullable(),
+    reminderD2: z.boolean(),
+    reminderD1: z.boolean(),
+    reminderDueDay: z.boolean(),
+    reminder2h: z.boolean(),
+    /** Where the consent to WhatsApp came from: "desk", "api", "preferences_page"… */
+    whatsappConsentSource: z.string().trim().min(1).max(100),
+  })
+  .partial()
+  .strict()
+  .describe('Preference changes; fields left out keep their value');
+export type PreferencesInput = z.infer<typeof preferencesInput>;
+
+export const preferencesOutput = z
+  .object({
+    emailEnabled: z.boolean(),
+    whatsappEnabled: z.boolean(),
+    whatsappNumber: z.string().nullable(),
+    reminderD2: z.boolean(),
+    reminderD1: z.boolean(),
+    reminderDueDay: z.boolean(),
+    reminder2h: z.boolean(),
+    whatsappConsentSource: z.string().nullable(),
+    whatsappConsentAt: instantOut.nullable(),
+    whatsappOptOutAt: instantOut.nullable(),
+    /** False when no preferences were saved yet and these are the defaults. */
+    saved: z.boolean(),
+  })
+  .meta({ id: 'Preferences' });
+export type PreferencesOutput = z.infer<typeof preferencesOutput>;
+
+export const preferencesRoute = { params: idParams, body: preferencesInput } as const;
