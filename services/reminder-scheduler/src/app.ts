@@ -82,7 +82,8 @@ export async function buildSchedulerApp(deps: SchedulerAppDeps): Promise<Schedul
   );
   worker.on('error', (error) => logger.error({ err: error }, 'scheduler worker error'));
 
-  const http = Fastify({ loggerInstance: logger, disableRequestLogging: true });
+  // The HTTP side only serves probes and metrics: request lines would be noise, errors are not.
+  const http = Fastify({ loggerInstance: logger.child({ component: 'http' }, { level: 'warn' }) });
   await http.register(healthPlugin, {
     checks: {
       postgres: () => pingDatabase(deps.sql),

@@ -47,7 +47,12 @@ function windowAt(now: Date, zone: string): ReportWindow {
   };
 }
 
+/** Loans or failures listed per section at most. */
 const LISTED_MAX = 500;
+
+/** Days from one "YYYY-MM-DD" to another, both local dates of the same zone. */
+const calendarDaysBetween = (from: string, to: string): number =>
+  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 
 async function openLoans(db: Database, departmentId: string, dueFrom: Date | null, dueBefore: Date) {
   const open = and(
@@ -112,6 +117,7 @@ export async function dailyReportContext(
   db: Database,
   departmentId: string,
   w: ReportWindow,
+  zone: string,
 ): Promise<DailyReport> {
   const dueToday = await openLoans(db, departmentId, w.now, w.tomorrowStart);
   const overdue = await openLoans(db, departmentId, null, w.now);
@@ -131,7 +137,12 @@ export async function dailyReportContext(
   return {
     date: w.date,
     dueToday: dueToday.map(iso),
-    overdue: overdue.map(iso),
+    // `daysLate` is beyond the contract (templates may ignore it): local calendar days from the
+    // due date to the report date, 0 for a loan due earlier today.
+    overdue: overdue.map((l) => ({
+      ...iso(l),
+      daysLate: calendarDaysBetween(localDateOf(l.dueAt, zone), w.date),
+    })),
     yesterdayByStatus: Object.fromEntries(
       byStatus.map((r) => [r.status, r.n]),
     ) as DailyReport['yesterdayByStatus'],
@@ -155,7 +166,7 @@ export async function dailyReport(deps: DailyReportDeps): Promise<DailyReportSum
   const summary: DailyReportSummary = { date: w.date, departments: 0, rows: 0 };
   const all = await deps.db.select({ id: departments.id }).from(departments).orderBy(asc(departments.id));
   for (const { id: departmentId } of all) {
-    const context = await dailyReportContext(deps.db, departmentId, w);
+    const context = await dailyReportContext(deps.db, departmentId, w, deps.zone);
     if (isEmpty(context)) continue;
     summary.departments++;
     const inserted = await deps.db.transaction(async (tx) => {
