@@ -1,0 +1,87 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Database } from '@rappel/db';
+import { healthPlugin, metricsPlugin, type ReadinessCheck } from '@rappel/observability';
+import type { DeliveryQueues } from '@rappel/queue';
+import type { Queue } from 'bullmq';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type postgres from 'postgres';
+import type { Registry } from 'prom-client';
+import type { StatsConfig } from './config';
+import { registerStatsMetrics } from './metrics';
+import { bullBoardPlugin } from './plugins/bull-board';
+import { errorPages } from './plugins/error-pages';
+import { webPlugin } from './plugins/web';
+import { apiRoutes } from './routes/api';
+import { authPages } from './routes/auth-pages';
+import type { RouteDeps } from './routes/context';
+import { managerPages } from './routes/manager-pages';
+import { preferencePages } from './routes/preference-pages';
+import { createStatsReader } from './stats/read-stats';
+import { APP_CSS } from './views/styles';
+
+export interface AppDeps {
+  config: StatsConfig;
+  db: Database;
+  sql: postgres.Sql;
+  queues: DeliveryQueues;
+  /** The `scheduler` queue, shown in Bull Board and counted in the queue gauges. */
+  schedulerQueue: Queue;
+  registry: Registry;
+  readinessChecks: Record<string, ReadinessCheck>;
+  logger?: FastifyServerOptions['loggerInstance'];
+  now?: () => Date;
+}
+
+/** Builds stats-service without listening; main.ts and the tests own the lifecycle. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    trustProxy: true,
+  }) as unknown as FastifyInstance;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const now = deps.now ?? (() => new Date());
+  const queues = [deps.queues.email, deps.queues.whatsapp, deps.schedulerQueue] as Queue[];
+  registerStatsMetrics(deps.registry, deps.sql, queues);
+
+  await app.register(swagger, {
+    openapi: { info: { title: 'Rappel stats-service', version: '1.0.0' } },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(webPlugin, {
+    db: deps.db,
+    sessionSecret: deps.config.SESSION_SECRET,
+    sessionCookieName: deps.config.SESSION_COOKIE_NAME,
+    cookieSecure: deps.config.cookieSecure,
+    now,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(healthPlugin, { checks: deps.readinessChecks });
+  await app.register(metricsPlugin, { registry: deps.registry });
+  errorPages(app);
+
+  app.get('/assets/app.css', { schema: { hide: true } }, async (_request, reply) =>
+    reply
+      .header('content-type', 'text/css; charset=utf-8')
+      .header('cache-control', 'public, max-age=3600')
+      .send(APP_CSS),
+  );
+
+  const routeDeps: RouteDeps = {
+    config: deps.config,
+    db: deps.db,
+    sql: deps.sql,
+    queues: deps.queues,
+    stats: createStatsReader(deps.sql, { timezone: deps.config.APP_TIMEZONE, now }),
+    now,
+  };
+  await app.register(async (scope) => apiRoutes(scope, routeDeps));
+  await app.register(async (scope) => authPages(scope, routeDeps));
+  await app.register(async (scope) => managerPages(scope, routeDeps));
+  await app.register(async (scope) => preferencePages(scope, routeDeps));
+  await app.register(bullBoardPlugin, { queues });
+  return app;
+}

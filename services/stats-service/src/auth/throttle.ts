@@ -1,0 +1,40 @@
+import { type Database, signInThrottle } from '@rappel/db';
+import { eq, sql } from 'drizzle-orm';
+
+/** Failures allowed before an account is blocked; each further failure doubles the wait. */
+export const FREE_FAILURES = 5;
+const BASE_BLOCK_SECONDS = 30;
+const MAX_BLOCK_SECONDS = 15 * 60;
+
+export const emailKey = (email: string) => email.trim().toLowerCase();
+
+/** Seconds until `email` may try again, or 0. */
+export async function secondsBlocked(db: Database, email: string, now: Date): Promise<number> {
+  const [row] = await db
+    .select({ blockedUntil: signInThrottle.blockedUntil })
+    .from(signInThrottle)
+    .where(eq(signInThrottle.emailKey, emailKey(email)));
+  if (!row?.blockedUntil) return 0;
+  return Math.max(0, Math.ceil((row.blockedUntil.getTime() - now.getTime()) / 1000));
+}
+
+export async function recordFailure(db: Database, email: string, now: Date): Promise<void> {
+  await db
+    .insert(signInThrottle)
+    .values({ emailKey: emailKey(email), failures: 1, lastFailureAt: now })
+    .onConflictDoUpdate({
+      target: signInThrottle.emailKey,
+      set: {
+        failures: sql`${signInThrottle.failures} + 1`,
+        lastFailureAt: now,
+        blockedUntil: sql`case when ${signInThrottle.failures} + 1 > ${FREE_FAILURES}
+          then ${now}::timestamptz + make_interval(secs => least(${MAX_BLOCK_SECONDS},
+            ${BASE_BLOCK_SECONDS} * power(2, ${signInThrottle.failures} + 1 - ${FREE_FAILURES} - 1)))
+          else null end`,
+      },
+    });
+}
+
+export async function clearFailures(db: Database, email: string): Promise<void> {
+  await db.delete(signInThrottle).where(eq(signInThrottle.emailKey, emailKey(email)));
+}

@@ -1,0 +1,57 @@
+import { QUEUE_NAMES } from '@rappel/contracts';
+import { createDbClient, pingDatabase } from '@rappel/db';
+import { createLogger, createMetricsRegistry } from '@rappel/observability';
+import { closeDeliveryQueues, createDeliveryQueues, createProducerConnection } from '@rappel/queue';
+import { Queue } from 'bullmq';
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './app';
+import { loadStatsConfig } from './config';
+
+const config = loadStatsConfig(process.env);
+const logger = createLogger('stats-service', config.LOG_LEVEL);
+const database = createDbClient(config.DATABASE_URL, { applicationName: 'stats-service' });
+const redis = createProducerConnection(config.REDIS_URL);
+redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
+const onError = (error: Error, queue: string) => logger.warn({ err: error, queue }, 'queue error');
+const queues = createDeliveryQueues({ connection: redis, prefix: config.QUEUE_PREFIX, onError });
+for (const [name, queue] of Object.entries(queues)) queue.on('error', (error) => onError(error, name));
+const schedulerQueue = new Queue(QUEUE_NAMES.scheduler, { connection: redis, prefix: config.QUEUE_PREFIX });
+schedulerQueue.on('error', (error) => onError(error, QUEUE_NAMES.scheduler));
+
+const [{ timezone } = { timezone: 'UTC' }] = await database.sql<{ timezone: string }[]>`
+  select timezone from stats_settings where id = 1`;
+if (timezone !== config.APP_TIMEZONE) {
+  logger.warn(
+    { rollupZone: timezone, appZone: config.APP_TIMEZONE },
+    'rollup days are computed in another zone: run `select rebuild_notification_rollups($APP_TIMEZONE)` once',
+  );
+}
+
+const app = await buildApp({
+  config,
+  db: database.db,
+  sql: database.sql,
+  queues,
+  schedulerQueue,
+  registry: createMetricsRegistry('stats-service'),
+  readinessChecks: {
+    postgres: () => pingDatabase(database.sql),
+    redis: async () => {
+      if (redis.status !== 'ready') throw new Error(`redis ${redis.status}`);
+    },
+  },
+  logger,
+});
+
+closeWithGrace({ delay: config.SHUTDOWN_GRACE_SECONDS * 1000 }, async ({ err, signal }) => {
+  if (err) logger.error({ err }, 'stopping after an error');
+  else logger.info({ signal }, 'stopping');
+  app.health.markShuttingDown();
+  await app.close();
+  await closeDeliveryQueues(queues);
+  await schedulerQueue.close();
+  redis.disconnect();
+  await database.close();
+});
+
+await app.listen({ host: config.HOST, port: config.PORT });

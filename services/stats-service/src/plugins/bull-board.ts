@@ -1,0 +1,37 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { FastifyAdapter } from '@bull-board/fastify';
+import type { Queue } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+import { Forbidden, Unauthenticated } from '../errors';
+
+export const BULL_BOARD_PATH = '/queues';
+
+/**
+ * Bull Board for super admins only. Managers get the 403 page: the board can retry, clean and
+ * remove jobs in every department's queues, which is not theirs to do (replays go through
+ * the history, which records who did it). Its UI needs inline styles and Google fonts, so
+ * its pages get their own, looser CSP.
+ */
+export async function bullBoardPlugin(app: FastifyInstance, options: { queues: Queue[] }) {
+  const serverAdapter = new FastifyAdapter();
+  serverAdapter.setBasePath(BULL_BOARD_PATH);
+  createBullBoard({
+    queues: options.queues.map((q) => new BullMQAdapter(q)),
+    // @bull-board/fastify 9.10.1 declares its own copy of @bull-board/api 9.10.1 types.
+    serverAdapter: serverAdapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
+    options: { uiConfig: { boardTitle: 'Rappel' } },
+  });
+  app.addHook('onRequest', async (request) => {
+    if (!request.viewer) throw new Unauthenticated();
+    if (request.viewer.role !== 'super_admin') throw new Forbidden();
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header(
+      'content-security-policy',
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline' https://fonts.googleapis.com; font-src 'self' https://fonts.gstatic.com; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'",
+    );
+    return payload;
+  });
+  await app.register(serverAdapter.registerPlugin(), { prefix: BULL_BOARD_PATH });
+}

@@ -1,0 +1,74 @@
+import { users } from '@rappel/db';
+import { sql } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import { verifyPassword } from '../auth/passwords';
+import { createSession, deleteSession } from '../auth/sessions';
+import { clearFailures, recordFailure, secondsBlocked } from '../auth/throttle';
+import { CSRF_COOKIE, pageContext, sendPage } from '../plugins/web';
+import { signInPage } from '../views/pages';
+import type { RouteDeps } from './context';
+
+/** Only a local path may follow sign-in ("/x", never "//host" or "http:"). */
+export const safeNext = (next: unknown) =>
+  typeof next === 'string' && /^\/(?![/\\])/.test(next) && !next.startsWith('/sign-') ? next : null;
+
+export async function authPages(app: FastifyInstance, deps: RouteDeps) {
+  const cookieName = deps.config.SESSION_COOKIE_NAME;
+  const cookieBase = {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: deps.config.cookieSecure,
+  };
+
+  app.get('/sign-in', async (request, reply) => {
+    const next = safeNext((request.query as { next?: unknown }).next) ?? undefined;
+    if (request.viewer) return reply.redirect(next ?? '/');
+    return sendPage(reply, signInPage(pageContext(request, reply), { next }));
+  });
+
+  app.post(
+    '/sign-in',
+    {
+      preHandler: app.csrfProtection,
+      config: { rateLimit: { max: deps.config.SIGN_IN_RATE_LIMIT_PER_MINUTE, timeWindow: '1 minute' } },
+    },
+    async (request, reply) => {
+      const body = (request.body ?? {}) as { email?: unknown; password?: unknown; next?: unknown };
+      const email = typeof body.email === 'string' ? body.email.trim().slice(0, 320) : '';
+      const password = typeof body.password === 'string' ? body.password.slice(0, 1024) : '';
+      const next = safeNext(body.next) ?? undefined;
+      const fail = (message: string, status: number) =>
+        sendPage(reply, signInPage(pageContext(request, reply), { email, next, error: message }), status);
+      const now = deps.now();
+
+      const blocked = email ? await secondsBlocked(deps.db, email, now) : 0;
+      if (blocked > 0) return fail(request.t('signInBlocked', { minutes: Math.ceil(blocked / 60) }), 429);
+
+      const [user] = email
+        ? await deps.db.select().from(users).where(sql`lower(${users.email}) = ${email.toLowerCase()}`)
+        : [];
+      const ok = (await verifyPassword(user?.active ? user.passwordHash : null, password)) && !!user;
+      if (!ok) {
+        if (email) await recordFailure(deps.db, email, now);
+        request.log.info({ userId: user?.id ?? null }, 'sign-in refused');
+        return fail(request.t('signInFailed'), 401);
+      }
+      await clearFailures(deps.db, email);
+      // A new session id at every sign-in: a planted cookie never becomes a signed-in one.
+      if (request.sessionToken) await deleteSession(deps.db, request.sessionToken);
+      const session = await createSession(deps.db, user.id, deps.config.SESSION_TTL_HOURS, now);
+      reply.setCookie(cookieName, session.token, { ...cookieBase, expires: session.expiresAt });
+      reply.clearCookie(CSRF_COOKIE, { path: '/' });
+      request.log.info({ userId: user.id }, 'signed in');
+      return reply.redirect(next ?? (user.role === 'dept_user' ? '/preferences' : '/'), 303);
+    },
+  );
+
+  app.post('/sign-out', { preHandler: app.csrfProtection }, async (request, reply) => {
+    if (request.sessionToken) await deleteSession(deps.db, request.sessionToken);
+    reply.clearCookie(cookieName, { path: '/' });
+    reply.clearCookie(CSRF_COOKIE, { path: '/' });
+    return reply.redirect('/sign-in', 303);
+  });
+}

@@ -1,0 +1,42 @@
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD');
+
+/** A range of local days (APP_TIMEZONE), both ends included. */
+export interface DayRange {
+  from: string;
+  to: string;
+}
+
+export const rangeQuerySchema = z.object({ from: isoDate.optional(), to: isoDate.optional() });
+
+/** Default: the last 30 days up to today in the site's zone. At most 400 days. */
+export function resolveRange(input: { from?: string; to?: string }, zone: string, now: Date): DayRange {
+  const today = DateTime.fromJSDate(now, { zone }).startOf('day');
+  const to = input.to ? DateTime.fromISO(input.to, { zone }) : today;
+  const from = input.from ? DateTime.fromISO(input.from, { zone }) : to.minus({ days: 29 });
+  if (!to.isValid || !from.isValid || from > to || to.diff(from, 'days').days > 400) {
+    throw new RangeError('from');
+  }
+  return { from: from.toISODate()!, to: to.toISODate()! };
+}
+
+/** The instants that bound a day range: [start of `from`, start of the day after `to`). */
+export function rangeInstants(range: DayRange, zone: string): { start: Date; end: Date } {
+  return {
+    start: DateTime.fromISO(range.from, { zone }).toJSDate(),
+    end: DateTime.fromISO(range.to, { zone }).plus({ days: 1 }).toJSDate(),
+  };
+}
+
+export function eachDay(range: DayRange): string[] {
+  const days: string[] = [];
+  let day = DateTime.fromISO(range.from, { zone: 'UTC' });
+  const last = DateTime.fromISO(range.to, { zone: 'UTC' });
+  while (day <= last) {
+    days.push(day.toISODate()!);
+    day = day.plus({ days: 1 });
+  }
+  return days;
+}

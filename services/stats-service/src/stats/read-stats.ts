@@ -1,0 +1,262 @@
+import {
+  CHANNELS,
+  type Channel,
+  type Language,
+  NOTIFICATION_KINDS,
+  NOTIFICATION_STATUSES,
+  type NotificationKind,
+  type NotificationStatus,
+  PRE_DUE_REMINDER_KINDS,
+} from '@rappel/contracts';
+import type postgres from 'postgres';
+import type { Scope } from '../scope';
+import { failureMeaning } from './failure-codes';
+import { histogramPercentile } from './percentile';
+import { type DayRange, eachDay, rangeInstants } from './range';
+
+/** A message that reached its recipient's provider. */
+export const SUCCESS_STATUSES = ['sent', 'delivered', 'read'] as const satisfies NotificationStatus[];
+/** Finished and failed for good: what a person should look at (and may replay). */
+export const FAILURE_STATUSES = ['permanent_failure', 'undelivered'] as const satisfies NotificationStatus[];
+/** Statuses a replay accepts: failed for good, or failed and waiting for its next attempt. */
+export const REPLAYABLE_STATUSES = ['failed', ...FAILURE_STATUSES] as const satisfies NotificationStatus[];
+
+type Counts<K extends string> = Record<K, number>;
+const zeroes = <K extends string>(keys: readonly K[]): Counts<K> =>
+  Object.fromEntries(keys.map((k) => [k, 0])) as Counts<K>;
+
+export interface LatencySummary {
+  count: number;
+  meanSeconds: number | null;
+  p50Seconds: number | null;
+  p95Seconds: number | null;
+}
+
+export interface Stats {
+  range: DayRange;
+  departmentId: string | null;
+  totals: {
+    total: number;
+    finished: number;
+    succeeded: number;
+    /** succeeded / finished (skipped, cancelled and not yet finished rows excluded); null with none. */
+    successRate: number | null;
+    failuresToLookAt: number;
+  };
+  byStatus: Counts<NotificationStatus>;
+  byChannel: Record<
+    Channel,
+    { total: number; succeeded: number; finished: number; successRate: number | null }
+  >;
+  byKind: Counts<NotificationKind>;
+  byDepartment: { departmentId: string; name: string; total: number }[];
+  daily: { day: string; total: number; byStatus: Counts<NotificationStatus> }[];
+  latency: { sent: LatencySummary; delivered: LatencySummary };
+  topFailures: { code: string; count: number; meaning: string }[];
+  effectiveness: {
+    kind: NotificationKind;
+    channel: Channel;
+    remindedLoans: number;
+    returnedOnTime: number;
+    rate: number | null;
+  }[];
+}
+
+const rate = (num: number, den: number) => (den === 0 ? null : Math.round((num / den) * 10_000) / 10_000);
+const isSuccess = (s: string) => (SUCCESS_STATUSES as readonly string[]).includes(s);
+const isFinished = (s: string) => isSuccess(s) || (FAILURE_STATUSES as readonly string[]).includes(s);
+
+interface RollupRow {
+  g_status: number;
+  g_channel: number;
+  g_kind: number;
+  g_department: number;
+  g_day: number;
+  g_error: number;
+  status: NotificationStatus | null;
+  channel: Channel | null;
+  kind: NotificationKind | null;
+  department_id: string | null;
+  day: string | null;
+  error_code: string | null;
+  n: string;
+}
+
+export interface StatsReaderOptions {
+  timezone: string;
+  /** Seconds the effectiveness figures (a join over the log and loans) are kept. Default 60. */
+  effectivenessTtlSeconds?: number;
+  now?: () => Date;
+}
+
+/**
+ * Reads /v1/stats from the rollups (one grouping-sets scan plus the latency histogram);
+ * only the reminders' effectiveness joins the log to loans, and is cached for a minute.
+ */
+export function createStatsReader(sql: postgres.Sql, options: StatsReaderOptions) {
+  const ttlMs = (options.effectivenessTtlSeconds ?? 60) * 1000;
+  const now = options.now ?? (() => new Date());
+  const cache = new Map<string, { at: number; value: Stats['effectiveness'] }>();
+
+  const scopeClause = (scope: Scope) => (scope.all ? sql`` : sql`and department_id = ${scope.departmentId}`);
+
+  async function read(scope: Scope, range: DayRange, lang: Language): Promise<Stats> {
+    const [rollup, latency, sums, effectiveness] = await Promise.all([
+      sql<RollupRow[]>`
+        select grouping(status) g_status, grouping(channel) g_channel, grouping(kind) g_kind,
+          grouping(department_id) g_department, grouping(day) g_day, grouping(error_code) g_error,
+          status, channel, kind, department_id, to_char(day, 'YYYY-MM-DD') as day, error_code,
+          sum(count)::bigint n
+        from notification_daily_rollup
+        where day between ${range.from}::date and ${range.to}::date ${scopeClause(scope)}
+        group by grouping sets ((status), (channel, status), (kind), (department_id), (day, status),
+          (error_code, status))
+      `,
+      sql<{ metric: 'sent' | 'delivered'; bucket: number; n: string }[]>`
+        select metric, bucket, sum(count)::bigint n
+        from notification_latency_rollup
+        where day between ${range.from}::date and ${range.to}::date ${scopeClause(scope)}
+        group by metric, bucket
+      `,
+      sql<{ sc: string; ss: number; dc: string; ds: number }[]>`
+      select coalesce(sum(sent_count), 0)::bigint sc, coalesce(sum(sent_seconds_sum), 0)::float8 ss,
+        coalesce(sum(delivered_count), 0)::bigint dc, coalesce(sum(delivered_seconds_sum), 0)::float8 ds
+      from notification_daily_rollup
+      where day between ${range.from}::date and ${range.to}::date ${scopeClause(scope)}
+    `,
+      readEffectiveness(scope, range),
+    ]);
+    const byStatus = zeroes(NOTIFICATION_STATUSES);
+    const byKind = zeroes(NOTIFICATION_KINDS);
+    const byChannel = Object.fromEntries(
+      CHANNELS.map((c) => [c, { total: 0, succeeded: 0, finished: 0, successRate: null as number | null }]),
+    ) as Stats['byChannel'];
+    const departmentTotals = new Map<string, number>();
+    const daily = new Map(eachDay(range).map((day) => [day, zeroes(NOTIFICATION_STATUSES)]));
+    const failures = new Map<string, number>();
+
+    for (const row of rollup) {
+      const n = Number(row.n);
+      if (
+        row.g_status === 0 &&
+        row.g_channel === 1 &&
+        row.g_kind === 1 &&
+        row.g_day === 1 &&
+        row.g_error === 1
+      )
+        byStatus[row.status!] += n;
+      else if (row.g_channel === 0) {
+        const c = byChannel[row.channel!];
+        c.total += n;
+        if (isSuccess(row.status!)) c.succeeded += n;
+        if (isFinished(row.status!)) c.finished += n;
+      } else if (row.g_kind === 0) byKind[row.kind!] += n;
+      else if (row.g_department === 0) departmentTotals.set(row.department_id!, n);
+      else if (row.g_day === 0) {
+        const day = daily.get(row.day!);
+        if (day) day[row.status!] += n;
+      } else if (row.g_error === 0 && row.error_code && isFailureForCodes(row.status!)) {
+        failures.set(row.error_code, (failures.get(row.error_code) ?? 0) + n);
+      }
+    }
+    for (const c of Object.values(byChannel)) c.successRate = rate(c.succeeded, c.finished);
+
+    const total = Object.values(byStatus).reduce((a, b) => a + b, 0);
+    const succeeded = SUCCESS_STATUSES.reduce((a, s) => a + byStatus[s], 0);
+    const finished = succeeded + FAILURE_STATUSES.reduce((a, s) => a + byStatus[s], 0);
+
+    const names = departmentTotals.size
+      ? await sql<{ id: string; name: string }[]>`
+          select id, name from departments where id in ${sql([...departmentTotals.keys()])}`
+      : [];
+    const nameOf = new Map(names.map((d) => [d.id, d.name]));
+
+    const histograms = { sent: new Map<number, number>(), delivered: new Map<number, number>() };
+    for (const row of latency) histograms[row.metric].set(row.bucket, Number(row.n));
+    const s = sums[0]!;
+    const summary = (metric: 'sent' | 'delivered', count: number, seconds: number): LatencySummary => ({
+      count,
+      meanSeconds: count ? Math.round((seconds / count) * 10) / 10 : null,
+      p50Seconds: histogramPercentile(histograms[metric], 0.5),
+      p95Seconds: histogramPercentile(histograms[metric], 0.95),
+    });
+
+    return {
+      range,
+      departmentId: scope.all ? null : scope.departmentId,
+      totals: {
+        total,
+        finished,
+        succeeded,
+        successRate: rate(succeeded, finished),
+        failuresToLookAt: FAILURE_STATUSES.reduce((a, st) => a + byStatus[st], 0),
+      },
+      byStatus,
+      byChannel,
+      byKind,
+      byDepartment: [...departmentTotals]
+        .map(([departmentId, n]) => ({ departmentId, name: nameOf.get(departmentId) ?? '', total: n }))
+        .sort((a, b) => b.total - a.total),
+      daily: [...daily].map(([day, counts]) => ({
+        day,
+        total: Object.values(counts).reduce((a, b) => a + b, 0),
+        byStatus: counts,
+      })),
+      latency: {
+        sent: summary('sent', Number(s.sc), s.ss),
+        delivered: summary('delivered', Number(s.dc), s.ds),
+      },
+      topFailures: [...failures]
+        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+        .slice(0, 10)
+        .map(([code, count]) => ({ code, count, meaning: failureMeaning(code, lang) })),
+      effectiveness,
+    };
+  }
+
+  /**
+   * Share of loans reminded (a pre-due reminder that went out) in the range whose item came
+   * back by the due time, among those already returned or past due. Cached per scope and range.
+   */
+  async function readEffectiveness(scope: Scope, range: DayRange): Promise<Stats['effectiveness']> {
+    const key = `${scope.all ? '*' : scope.departmentId}|${range.from}|${range.to}`;
+    const hit = cache.get(key);
+    if (hit && Date.now() - hit.at < ttlMs) return hit.value;
+    const { start, end } = rangeInstants(range, options.timezone);
+    const rows = await sql<{ kind: NotificationKind; channel: Channel; reminded: string; on_time: string }[]>`
+      with reminded as (
+        select distinct l.loan_id, l.kind, l.channel
+        from notification_log l
+        where l.created_at >= ${start.toISOString()}::timestamptz and l.created_at < ${end.toISOString()}::timestamptz
+          and l.kind in ${sql([...PRE_DUE_REMINDER_KINDS])}
+          and l.status in ${sql([...SUCCESS_STATUSES])}
+          and l.loan_id is not null
+          ${scope.all ? sql`` : sql`and l.department_id = ${scope.departmentId}`}
+      )
+      select r.kind, r.channel, count(*)::bigint reminded,
+        count(*) filter (where lo.returned_at <= lo.due_at)::bigint on_time
+      from reminded r join loans lo on lo.id = r.loan_id
+      where lo.cancelled_at is null and (lo.returned_at is not null or lo.due_at < ${now().toISOString()}::timestamptz)
+      group by r.kind, r.channel
+      order by r.kind, r.channel
+    `;
+    const value = rows.map((r) => ({
+      kind: r.kind,
+      channel: r.channel,
+      remindedLoans: Number(r.reminded),
+      returnedOnTime: Number(r.on_time),
+      rate: rate(Number(r.on_time), Number(r.reminded)),
+    }));
+    if (cache.size > 500) cache.clear();
+    cache.set(key, { at: Date.now(), value });
+    return value;
+  }
+
+  return { read };
+}
+
+/** Error codes are counted on rows that failed (for good or for now). */
+const isFailureForCodes = (s: NotificationStatus) =>
+  s === 'failed' || s === 'permanent_failure' || s === 'undelivered';
+
+export type StatsReader = ReturnType<typeof createStatsReader>;
