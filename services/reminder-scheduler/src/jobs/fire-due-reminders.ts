@@ -99,24 +99,29 @@ export const reminderOccurrence = (kind: ReminderKind, version: number, n: numbe
 
 const later = sql.raw('later');
 
-async function claimDue(tx: Executor, now: Date, limit: number): Promise<DueReminder[]> {
-  const rows = await tx
-    .select({
-      id: scheduledReminders.id,
-      loanId: scheduledReminders.loanId,
-      kind: scheduledReminders.kind,
-      occurrence: scheduledReminders.occurrence,
-      fireAt: scheduledReminders.fireAt,
-      loanVersion: scheduledReminders.loanVersion,
-      loan: {
-        version: loans.version,
-        dueAt: loans.dueAt,
-        returnedAt: loans.returnedAt,
-        cancelledAt: loans.cancelledAt,
-        departmentId: loans.departmentId,
-        durationClass: loans.durationClass,
-      },
-      laterOverdueDue: sql<boolean>`${scheduledReminders.kind} = 'overdue' and exists (
+/**
+ * The claim: due reminders with their loan, oldest first, locked for this transaction and
+ * skipped by every other one. Exported so the bench can EXPLAIN the real query.
+ */
+export function dueRemindersQuery(tx: Executor, now: Date, limit: number) {
+  return (
+    tx
+      .select({
+        id: scheduledReminders.id,
+        loanId: scheduledReminders.loanId,
+        kind: scheduledReminders.kind,
+        occurrence: scheduledReminders.occurrence,
+        fireAt: scheduledReminders.fireAt,
+        loanVersion: scheduledReminders.loanVersion,
+        loan: {
+          version: loans.version,
+          dueAt: loans.dueAt,
+          returnedAt: loans.returnedAt,
+          cancelledAt: loans.cancelledAt,
+          departmentId: loans.departmentId,
+          durationClass: loans.durationClass,
+        },
+        laterOverdueDue: sql<boolean>`${scheduledReminders.kind} = 'overdue' and exists (
         select 1 from ${scheduledReminders} as ${later}
         where ${later}.loan_id = ${scheduledReminders.loanId}
           and ${later}.loan_version = ${scheduledReminders.loanVersion}
@@ -124,16 +129,19 @@ async function claimDue(tx: Executor, now: Date, limit: number): Promise<DueRemi
           and ${later}.occurrence > ${scheduledReminders.occurrence}
           and ${later}.state = 'scheduled'
           and ${later}.fire_at <= ${now.toISOString()}::timestamptz)`,
-    })
-    .from(scheduledReminders)
-    .innerJoin(loans, eq(loans.id, scheduledReminders.loanId))
-    // The (state, fire_at) index: the sweep costs the due rows, not the open loans.
-    .where(and(eq(scheduledReminders.state, 'scheduled'), lte(scheduledReminders.fireAt, now)))
-    .orderBy(asc(scheduledReminders.fireAt))
-    .limit(limit)
-    .for('update', { of: scheduledReminders, skipLocked: true });
-  return rows;
+      })
+      .from(scheduledReminders)
+      .innerJoin(loans, eq(loans.id, scheduledReminders.loanId))
+      // The (state, fire_at) index: the sweep costs the due rows, not the open loans.
+      .where(and(eq(scheduledReminders.state, 'scheduled'), lte(scheduledReminders.fireAt, now)))
+      .orderBy(asc(scheduledReminders.fireAt))
+      .limit(limit)
+      .for('update', { of: scheduledReminders, skipLocked: true })
+  );
 }
+
+const claimDue = async (tx: Executor, now: Date, limit: number): Promise<DueReminder[]> =>
+  dueRemindersQuery(tx, now, limit);
 
 /** Notification rows of one reminder (borrower, and managers on the first overdue alert). */
 async function rowsForReminder(
