@@ -36,6 +36,7 @@ export async function startHarness(label: string, overrides: Record<string, stri
     SESSION_SECRET: 'test-session-secret-0123456789abcdef0123',
     PUBLIC_BASE_URL: 'http://127.0.0.1:3004',
     LOG_LEVEL: 'silent',
+    SIGN_IN_RATE_LIMIT_PER_MINUTE: '1000',
     ...overrides,
   });
   const app = await buildApp({

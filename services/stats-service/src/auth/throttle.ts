@@ -27,9 +27,9 @@ export async function recordFailure(db: Database, email: string, now: Date): Pro
       set: {
         failures: sql`${signInThrottle.failures} + 1`,
         lastFailureAt: now,
-        blockedUntil: sql`case when ${signInThrottle.failures} + 1 > ${FREE_FAILURES}
-          then ${now}::timestamptz + make_interval(secs => least(${MAX_BLOCK_SECONDS},
-            ${BASE_BLOCK_SECONDS} * power(2, ${signInThrottle.failures} + 1 - ${FREE_FAILURES} - 1)))
+        blockedUntil: sql`case when ${signInThrottle.failures} + 1 > ${sql.raw(String(FREE_FAILURES))}
+          then ${now.toISOString()}::timestamptz + make_interval(secs => least(${sql.raw(String(MAX_BLOCK_SECONDS))},
+            ${sql.raw(String(BASE_BLOCK_SECONDS))} * power(2, ${signInThrottle.failures} - ${sql.raw(String(FREE_FAILURES))})))
           else null end`,
       },
     });

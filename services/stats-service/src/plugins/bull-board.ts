@@ -3,7 +3,8 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
-import { Forbidden, Unauthenticated } from '../errors';
+import { messagePage } from '../views/pages';
+import { pageContext, sendPage } from './web';
 
 export const BULL_BOARD_PATH = '/queues';
 
@@ -22,9 +23,15 @@ export async function bullBoardPlugin(app: FastifyInstance, options: { queues: Q
     serverAdapter: serverAdapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
     options: { uiConfig: { boardTitle: 'Rappel' } },
   });
-  app.addHook('onRequest', async (request) => {
-    if (!request.viewer) throw new Unauthenticated();
-    if (request.viewer.role !== 'super_admin') throw new Forbidden();
+  // Answered here rather than thrown: Bull Board's routes have their own error handler.
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.viewer) return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303);
+    if (request.viewer.role !== 'super_admin')
+      return sendPage(
+        reply,
+        messagePage(pageContext(request, reply), 'forbiddenTitle', 'forbiddenText'),
+        403,
+      );
   });
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header(
