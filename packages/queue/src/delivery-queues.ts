@@ -36,10 +36,18 @@ export function createDeliveryQueues({
   connection,
   prefix,
   retryPolicy,
+  onError,
 }: DeliveryQueueOptions): DeliveryQueues {
   const defaultJobOptions = deliveryJobOptions(retryPolicy);
-  const make = (name: string) =>
-    new Queue<DeliveryJob, void, NotificationKind>(name, { connection, prefix, defaultJobOptions });
+  const make = (name: string) => {
+    const queue = new Queue<DeliveryJob, void, NotificationKind>(name, {
+      connection,
+      prefix,
+      defaultJobOptions,
+    });
+    queue.on('error', (error) => onError(error, name));
+    return queue;
+  };
   return { email: make(QUEUE_NAMES.email), whatsapp: make(QUEUE_NAMES.whatsapp) };
 }
 
