@@ -19,9 +19,6 @@ const queues = createDeliveryQueues({
   prefix: config.QUEUE_PREFIX,
   onError: (error, queue) => logger.warn({ err: error, queue }, 'queue error'),
 });
-for (const [name, queue] of Object.entries(queues)) {
-  queue.on('error', (error) => logger.warn({ err: error, queue: name }, 'queue error'));
-}
 
 const app = await buildApp({
   db: database.db,
