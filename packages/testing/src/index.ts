@@ -1,5 +1,13 @@
 export { databaseUrl, testEnv } from './env';
 export { type Fixtures, fixtures } from './fixtures';
+export {
+  parseRawEmail,
+  type ReceivedMessage,
+  type SmtpFailure,
+  type SmtpStage,
+  startTestSmtpServer,
+  type TestSmtpServer,
+} from './smtp-server';
 export { ensureTemplateDatabase, templateDatabaseName } from './template-database';
 export { createTestDatabase, type TestDatabase } from './test-database';
 export { cleanupPrefix, UNREACHABLE_REDIS_URL, uniqueQueuePrefix } from './test-redis';

@@ -1,0 +1,85 @@
+import type { Database } from '@rappel/db';
+import {
+  type DeliveryChannel,
+  loadMessageContext,
+  MissingMessageDataError,
+  type NotificationRow,
+} from '@rappel/delivery';
+import type { Clock } from '@rappel/domain';
+import { PermanentDeliveryError } from '@rappel/queue';
+import {
+  type EmailRenderer,
+  MissingTemplateValueError,
+  TemplateCompileError,
+  TemplateDataError,
+} from '@rappel/templates';
+import type { EmailTransport, OutgoingEmail } from './transports/email-transport';
+
+export interface EmailChannelOptions {
+  db: Database;
+  renderer: EmailRenderer;
+  transport: EmailTransport;
+  clock: Clock;
+  /** RFC 5322 From, e.g. `"Rappel" <rappel@hotel.example>`. */
+  from: string;
+  zone: string;
+  publicBaseUrl: string;
+  linkSecret: string;
+  linkTtlDays: number;
+}
+
+/** The domain of the From address, for our Message-IDs. */
+export function messageIdDomain(from: string): string {
+  return /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? 'rappel.invalid';
+}
+
+const UNRENDERABLE = [
+  MissingMessageDataError,
+  TemplateDataError,
+  MissingTemplateValueError,
+  TemplateCompileError,
+];
+
+/**
+ * The e-mail channel for @rappel/delivery: prepare = load the row's context and fill the
+ * precompiled template; send = hand it to the transport. The Message-ID is derived from the
+ * row id, so if a crash ever made us send a row twice, mail clients would see one message.
+ */
+export function createEmailChannel(options: EmailChannelOptions): DeliveryChannel<OutgoingEmail> {
+  const { db, renderer, transport, clock } = options;
+  const domain = messageIdDomain(options.from);
+  return {
+    channel: 'email',
+    provider: transport.provider,
+    async prepare(row: NotificationRow) {
+      if (!row.recipientAddress) return { skip: 'no_address' };
+      try {
+        const context = await loadMessageContext(db, row, {
+          zone: options.zone,
+          now: clock.now(),
+          publicBaseUrl: options.publicBaseUrl,
+          linkSecret: options.linkSecret,
+          linkTtlDays: options.linkTtlDays,
+        });
+        const rendered = renderer.render(context);
+        return {
+          ...rendered,
+          headers: { ...rendered.headers, 'X-Rappel-Notification-Id': row.id },
+          from: options.from,
+          to: row.recipientAddress,
+          messageId: `<${row.id}@${domain}>`,
+        };
+      } catch (error) {
+        // Missing rows or data the template needs will not appear on a retry.
+        if (UNRENDERABLE.some((type) => error instanceof type)) {
+          throw new PermanentDeliveryError('RENDER_FAILED', (error as Error).message);
+        }
+        throw error;
+      }
+    },
+    async send(message) {
+      const { messageId } = await transport.send(message);
+      return { providerMessageId: messageId };
+    },
+  };
+}
