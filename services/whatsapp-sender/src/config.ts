@@ -1,0 +1,110 @@
+import { baseEnvSchema, envInt, httpEnvSchema, linkSigningEnvSchema, loadConfig } from '@rappel/config';
+import { LANGUAGES, NOTIFICATION_KINDS } from '@rappel/contracts';
+import { z } from 'zod';
+
+/** An unset variable and an empty one (`TWILIO_AUTH_TOKEN=` in a .env) mean the same. */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+const CONTENT_KEY = new RegExp(`^(${NOTIFICATION_KINDS.join('|')}):(${LANGUAGES.join('|')})$`);
+
+/** `{ "loan_created:fr": "HX…", … }`: approved WhatsApp Content templates by kind and language. */
+const contentSids = z
+  .string()
+  .default('{}')
+  .transform((raw, ctx) => {
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z.record(
+      z.string().regex(CONTENT_KEY, 'keys are "<kind>:<fr|en>", e.g. "loan_created:fr"'),
+      z.string().regex(/^HX[0-9a-fA-F]{32}$/, 'must be a Content SID (HX + 32 hex)'),
+    ),
+  );
+
+export const whatsappSenderEnvSchema = baseEnvSchema
+  .extend(httpEnvSchema.shape)
+  .extend(linkSigningEnvSchema.shape)
+  .extend({
+    PORT: envInt(3003, { min: 0, max: 65535 }),
+    /** Without the three TWILIO_* credentials, messages go to the console transport. */
+    TWILIO_ACCOUNT_SID: optional(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be AC + 32 hex')),
+    TWILIO_AUTH_TOKEN: optional(z.string().min(16)),
+    /** A WhatsApp sender (`whatsapp:+E164`) or a Messaging Service SID (`MG…`). */
+    TWILIO_WHATSAPP_FROM: optional(
+      z.string().regex(/^(whatsapp:\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/, 'must be whatsapp:+E164 or MG…'),
+    ),
+    /** Twilio's API base URL: a regional one (https://api.dublin.ie1.twilio.com) or a test server. */
+    TWILIO_API_BASE_URL: z.url().default('https://api.twilio.com'),
+    /** Public URL of POST /twilio/status, as Twilio calls it (signatures are computed over it). */
+    TWILIO_STATUS_CALLBACK_URL: optional(z.url()),
+    /** Public URL of POST /twilio/inbound; default: same origin as the status callback. */
+    TWILIO_INBOUND_URL: optional(z.url()),
+    TWILIO_CONTENT_SIDS: contentSids,
+    /** BullMQ limiter across every worker of the queue, in messages per second. */
+    WHATSAPP_RATE_LIMIT_PER_SECOND: envInt(80, { min: 1, max: 10_000 }),
+    /** Jobs processed at once by one process. */
+    WHATSAPP_CONCURRENCY: envInt(10, { min: 1, max: 500 }),
+    /** Where the console transport writes what it would have sent (JSON lines). */
+    WHATSAPP_CONSOLE_DIR: z.string().min(1).default('.rappel/whatsapp'),
+  })
+  .superRefine(
+    (env, ctx) => {
+      const twilio = [env.TWILIO_ACCOUNT_SID, env.TWILIO_AUTH_TOKEN, env.TWILIO_WHATSAPP_FROM];
+      if (twilio.some(Boolean)) {
+        const names = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_WHATSAPP_FROM'] as const;
+        names.forEach((name, i) => {
+          if (!twilio[i])
+            ctx.addIssue({
+              code: 'custom',
+              path: [name],
+              message: 'required when any TWILIO_* credential is set',
+            });
+        });
+        if (!env.TWILIO_STATUS_CALLBACK_URL)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['TWILIO_STATUS_CALLBACK_URL'],
+            message: 'required with Twilio: the public URL of POST /twilio/status',
+          });
+      }
+      // Runs even when another variable is malformed, so every problem is listed at once.
+    },
+    { when: () => true },
+  );
+
+export type WhatsAppSenderConfig = ReturnType<typeof loadWhatsAppSenderConfig>;
+
+export function loadWhatsAppSenderConfig(env: Record<string, string | undefined>) {
+  return loadConfig(whatsappSenderEnvSchema, env);
+}
+
+/** What the Twilio adapter and the webhooks need; null means the console transport. */
+export interface TwilioSettings {
+  accountSid: string;
+  authToken: string;
+  from: string;
+  apiBaseUrl: string;
+  statusCallbackUrl: string;
+  inboundUrl: string;
+}
+
+export function twilioSettings(config: WhatsAppSenderConfig): TwilioSettings | null {
+  const { TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_WHATSAPP_FROM, TWILIO_STATUS_CALLBACK_URL } = config;
+  if (!TWILIO_ACCOUNT_SID || !TWILIO_AUTH_TOKEN || !TWILIO_WHATSAPP_FROM || !TWILIO_STATUS_CALLBACK_URL)
+    return null;
+  return {
+    accountSid: TWILIO_ACCOUNT_SID,
+    authToken: TWILIO_AUTH_TOKEN,
+    from: TWILIO_WHATSAPP_FROM,
+    apiBaseUrl: config.TWILIO_API_BASE_URL,
+    statusCallbackUrl: TWILIO_STATUS_CALLBACK_URL,
+    inboundUrl:
+      config.TWILIO_INBOUND_URL ?? new URL('/twilio/inbound', TWILIO_STATUS_CALLBACK_URL).toString(),
+  };
+}

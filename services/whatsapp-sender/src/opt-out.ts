@@ -1,0 +1,50 @@
+import { clients, type Database, notificationPreferences, users } from '@rappel/db';
+import { eq } from 'drizzle-orm';
+
+/** Inbound words that turn WhatsApp off (trimmed, any case). */
+const STOP_WORDS = new Set(['stop', 'arret', 'arrêt', 'unsubscribe']);
+
+export const isStopRequest = (body: string | undefined): boolean =>
+  body !== undefined && STOP_WORDS.has(body.normalize('NFC').trim().toLowerCase());
+
+export const OPT_OUT_REASON_INBOUND_STOP = 'inbound_stop';
+
+/**
+ * Turns WhatsApp off for everyone reachable at `number` (E.164): every preferences row with that
+ * WhatsApp number, and every client or user whose phone it is (a row is created for those who
+ * had none), recording when and why. Returns how many preference rows now say "off".
+ */
+export async function optOutWhatsApp(
+  db: Database,
+  number: string,
+  at: Date,
+  reason: string,
+): Promise<number> {
+  const off = { whatsappEnabled: false, whatsappOptOutAt: at, whatsappOptOutReason: reason, updatedAt: at };
+  return db.transaction(async (tx) => {
+    const byNumber = await tx
+      .update(notificationPreferences)
+      .set(off)
+      .where(eq(notificationPreferences.whatsappNumber, number))
+      .returning({ id: notificationPreferences.id });
+    const ids = new Set(byNumber.map((r) => r.id));
+    const owners = [
+      ...(await tx.select({ id: clients.id }).from(clients).where(eq(clients.phone, number))).map((c) => ({
+        clientId: c.id,
+      })),
+      ...(await tx.select({ id: users.id }).from(users).where(eq(users.phone, number))).map((u) => ({
+        userId: u.id,
+      })),
+    ];
+    for (const owner of owners) {
+      const target = 'clientId' in owner ? notificationPreferences.clientId : notificationPreferences.userId;
+      const [row] = await tx
+        .insert(notificationPreferences)
+        .values({ ...owner, ...off })
+        .onConflictDoUpdate({ target, set: off })
+        .returning({ id: notificationPreferences.id });
+      if (row) ids.add(row.id);
+    }
+    return ids.size;
+  });
+}

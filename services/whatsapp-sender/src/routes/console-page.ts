@@ -1,0 +1,44 @@
+import type { FastifyInstance } from 'fastify';
+import { readConsoleRecords } from '../console-sender';
+
+const escapeHtml = (s: string) =>
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
+
+const dateFr = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'medium', timeStyle: 'medium' });
+
+/** GET /whatsapp: what the console transport recorded (a machine without Twilio credentials). */
+export async function consolePageRoutes(app: FastifyInstance, options: { dir: string; active: boolean }) {
+  app.get('/whatsapp', { schema: { hide: true } }, async (_request, reply) => {
+    const records = options.active ? await readConsoleRecords(options.dir) : [];
+    const rows = records
+      .map(
+        (
+          r,
+        ) => `<tr><td>${escapeHtml(dateFr.format(new Date(r.at)))}</td><td>${escapeHtml(r.to)}</td><td>${escapeHtml(r.kind)}</td>
+<td><pre>${escapeHtml(r.body)}</pre>${
+          r.contentSid
+            ? `<p>Modèle ${escapeHtml(r.contentSid)} : <code>${escapeHtml(JSON.stringify(r.contentVariables))}</code></p>`
+            : ''
+        }</td></tr>`,
+      )
+      .join('\n');
+    const intro = options.active
+      ? `<p>Aucun identifiant Twilio n’est configuré : les messages WhatsApp ne partent pas, ils sont enregistrés ici (fichier <code>${escapeHtml(options.dir)}/messages.jsonl</code>).</p>`
+      : '<p>Le transport Twilio est actif : les messages WhatsApp partent vers Twilio et ne sont pas enregistrés ici.</p>';
+    const html = `<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><title>Messages WhatsApp — Rappel</title>
+<style>body{font-family:system-ui,sans-serif;margin:2rem;color:#1f2933}table{border-collapse:collapse;width:100%}
+td,th{border-bottom:1px solid #d9e2ec;padding:.5rem;text-align:left;vertical-align:top}pre{white-space:pre-wrap;margin:0;font-family:inherit}</style>
+</head><body><h1>Messages WhatsApp</h1>${intro}
+${
+  records.length
+    ? `<table><thead><tr><th>Date</th><th>Destinataire</th><th>Type</th><th>Message</th></tr></thead><tbody>${rows}</tbody></table>`
+    : '<p>Aucun message pour l’instant.</p>'
+}
+</body></html>`;
+    return reply.header('content-type', 'text/html; charset=utf-8').send(html);
+  });
+}

@@ -1,0 +1,72 @@
+import { type Database, notificationPreferences } from '@rappel/db';
+import { type DeliveryChannel, loadMessageContext, MissingMessageDataError } from '@rappel/delivery';
+import { type Clock, toWhatsAppE164 } from '@rappel/domain';
+import { PermanentDeliveryError } from '@rappel/queue';
+import { contentVariables, MissingTemplateDataError, renderWhatsAppText } from '@rappel/templates';
+import { and, eq, isNotNull } from 'drizzle-orm';
+import type { WhatsAppMessage, WhatsAppSender } from './whatsapp-sender';
+
+export interface WhatsAppChannelOptions {
+  db: Database;
+  sender: WhatsAppSender;
+  clock: Clock;
+  zone: string;
+  publicBaseUrl: string;
+  linkSecret: string;
+  linkTtlDays: number;
+  /** Approved Content templates by `<kind>:<language>`. */
+  contentSids: Readonly<Record<string, string>>;
+}
+
+/** The WhatsApp side of delivery: render the row's text (or template variables), send it. */
+export function createWhatsAppChannel(options: WhatsAppChannelOptions): DeliveryChannel<WhatsAppMessage> {
+  const { db, sender, clock } = options;
+  return {
+    channel: 'whatsapp',
+    provider: sender.provider,
+    async prepare(row) {
+      if (!row.recipientAddress) return { skip: 'no_address' };
+      const number = toWhatsAppE164(row.recipientAddress);
+      if (!number)
+        throw new PermanentDeliveryError('INVALID_NUMBER', 'the recipient number cannot receive WhatsApp');
+      // A STOP that arrived after the row was made wins over the row.
+      if (await optedOut(db, number)) return { skip: 'opted_out' };
+      try {
+        const ctx = await loadMessageContext(db, row, {
+          zone: options.zone,
+          now: clock.now(),
+          publicBaseUrl: options.publicBaseUrl,
+          linkSecret: options.linkSecret,
+          linkTtlDays: options.linkTtlDays,
+        });
+        const sid = options.contentSids[`${row.kind}:${row.language}`];
+        return {
+          to: `whatsapp:${number}`,
+          body: renderWhatsAppText(ctx),
+          ...(sid ? { content: { sid, variables: contentVariables(ctx) } } : {}),
+        };
+      } catch (error) {
+        // Data that is missing now will still be missing on the next attempt.
+        if (error instanceof MissingMessageDataError || error instanceof MissingTemplateDataError)
+          throw new PermanentDeliveryError('MISSING_DATA', error.message);
+        throw error;
+      }
+    },
+    send: (message, row) => sender.send(message, { notificationId: row.id, kind: row.kind }),
+  };
+}
+
+async function optedOut(db: Database, number: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: notificationPreferences.id })
+    .from(notificationPreferences)
+    .where(
+      and(
+        eq(notificationPreferences.whatsappNumber, number),
+        eq(notificationPreferences.whatsappEnabled, false),
+        isNotNull(notificationPreferences.whatsappOptOutAt),
+      ),
+    )
+    .limit(1);
+  return row !== undefined;
+}

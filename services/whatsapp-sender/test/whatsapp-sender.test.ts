@@ -1,0 +1,368 @@
+import { randomInt } from 'node:crypto';
+import type { Language, NotificationKind, NotificationStatus } from '@rappel/contracts';
+import { notificationEvents, notificationLog, notificationPreferences } from '@rappel/db';
+import { insertNotifications, loadBorrower, notificationRowsFor } from '@rappel/outbox';
+import { createProducerConnection, createWorkerConnection, publishRows } from '@rappel/queue';
+import {
+  cleanupPrefix,
+  createTestDatabase,
+  type Fixtures,
+  fixtures,
+  type SignedTwilioRequest,
+  startTwilioContractServer,
+  type TestDatabase,
+  TWILIO_ERRORS,
+  type TwilioContractServer,
+  testEnv,
+  uniqueQueuePrefix,
+  waitFor,
+} from '@rappel/testing';
+import { and, eq } from 'drizzle-orm';
+import type { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildWhatsAppService, closeWhatsAppService, type WhatsAppService } from '../src/app';
+import { loadWhatsAppSenderConfig } from '../src/config';
+
+const fastRetry = { attempts: 3, baseDelayMs: 20, maxDelayMs: 100 };
+const STATUS_URL = 'https://rappel.example/twilio/status';
+const INBOUND_URL = 'https://rappel.example/twilio/inbound';
+const FROM = 'whatsapp:+14155238886';
+const CONTENT_SID = `HX${'c'.repeat(32)}`;
+
+let tdb: TestDatabase;
+let f: Fixtures;
+let twilio: TwilioContractServer;
+let prefix: string;
+let producer: Redis;
+let workerConnection: Redis;
+let service: WhatsAppService;
+
+beforeAll(async () => {
+  tdb = await createTestDatabase();
+  f = fixtures(tdb.db);
+  twilio = await startTwilioContractServer();
+  prefix = uniqueQueuePrefix('whatsapp');
+  producer = createProducerConnection(testEnv.redisUrl);
+  workerConnection = createWorkerConnection(testEnv.redisUrl);
+  const config = loadWhatsAppSenderConfig({
+    DATABASE_URL: 'postgres://unused/unused',
+    LINK_SIGNING_SECRET: 's'.repeat(32),
+    QUEUE_PREFIX: prefix,
+    PUBLIC_BASE_URL: 'https://rappel.example',
+    TWILIO_ACCOUNT_SID: twilio.accountSid,
+    TWILIO_AUTH_TOKEN: twilio.authToken,
+    TWILIO_WHATSAPP_FROM: FROM,
+    TWILIO_API_BASE_URL: twilio.url,
+    TWILIO_STATUS_CALLBACK_URL: STATUS_URL,
+    TWILIO_CONTENT_SIDS: JSON.stringify({ 'loan_returned:en': CONTENT_SID }),
+    WHATSAPP_RATE_LIMIT_PER_SECOND: '1000',
+  });
+  service = await buildWhatsAppService({
+    config,
+    db: tdb.db,
+    producer,
+    workerConnection,
+    logger: pino({ level: 'silent' }),
+    retryPolicy: fastRetry,
+  });
+});
+afterEach(() => twilio.clearFailures());
+afterAll(async () => {
+  await closeWhatsAppService(service);
+  producer.disconnect();
+  workerConnection.disconnect();
+  await cleanupPrefix(prefix);
+  await twilio.close();
+  await tdb.drop();
+});
+
+/** A borrower with WhatsApp on, at a number no other test uses, and a pending WhatsApp row. */
+async function whatsappRow(kind: NotificationKind = 'loan_created', language: Language = 'fr') {
+  const phone = `+2410612${String(randomInt(10_000)).padStart(4, '0')}`;
+  const department = await f.department();
+  const staff = await f.user(department.id);
+  const client = await f.client(department.id, { phone, language, fullName: 'Claire Martin' });
+  await f.preferences(
+    { clientId: client.id },
+    {
+      whatsappEnabled: true,
+      whatsappNumber: phone,
+      whatsappConsentSource: 'desk',
+      whatsappConsentAt: new Date(),
+    },
+  );
+  const item = await f.item(department.id);
+  const { loan } = await f.loanWithPlan({
+    departmentId: department.id,
+    itemId: item.id,
+    responsibleUserId: staff.id,
+    clientId: client.id,
+    startsAt: new Date(Date.now() - 3_600_000),
+    dueAt: new Date(Date.now() + 3 * 86_400_000),
+  });
+  const borrower = await loadBorrower(tdb.db, loan.id);
+  const rows = notificationRowsFor(
+    { kind, departmentId: department.id, loanId: loan.id, occurrence: '1' },
+    borrower!,
+    { recordSkipped: false },
+  );
+  const inserted = await insertNotifications(tdb.db, rows);
+  const row = inserted.find((r) => r.channel === 'whatsapp')!;
+  return { row, phone, client, item, loan };
+}
+
+const rowOf = async (id: string) =>
+  (await tdb.db.select().from(notificationLog).where(eq(notificationLog.id, id)))[0]!;
+const eventsOf = (id: string) =>
+  tdb.db.select().from(notificationEvents).where(eq(notificationEvents.notificationId, id));
+const settled = (id: string, status: NotificationStatus) =>
+  waitFor(
+    async () => {
+      const row = await rowOf(id);
+      return row.status === status && !row.leaseUntil ? row : undefined;
+    },
+    { message: `row ${id} to become ${status}` },
+  );
+const sentTo = (phone: string) => twilio.messages.filter((m) => m.resource.to === `whatsapp:${phone}`);
+
+async function sendThroughWorker(kind: NotificationKind = 'loan_created', language: Language = 'fr') {
+  const made = await whatsappRow(kind, language);
+  await publishRows(service.queues, [made.row]);
+  const row = await settled(made.row.id, 'sent');
+  return { ...made, row };
+}
+
+const inject = (
+  path: string,
+  request: SignedTwilioRequest,
+  headers: Record<string, string> = request.headers,
+) => service.app.inject({ method: 'POST', url: path, headers, payload: request.body });
+
+describe('sending through Twilio', () => {
+  it('sends free-form French text to whatsapp:+E164 from the configured sender, with a status callback', async () => {
+    const { row, phone, item } = await sendThroughWorker('loan_created', 'fr');
+    const [message] = sentTo(phone);
+    expect(message?.params).toMatchObject({
+      To: `whatsapp:${phone}`,
+      From: FROM,
+      StatusCallback: STATUS_URL,
+    });
+    expect(message?.params.Body).toContain(item.name);
+    expect(message?.params.Body).toContain(item.inventoryNumber);
+    expect(message?.params.Body).toContain('Bonjour Claire Martin');
+    expect(message?.params.ContentSid).toBeUndefined();
+    expect(row).toMatchObject({ providerMessageId: message?.resource.sid, attempts: 1 });
+  });
+
+  it('uses the approved Content template configured for the kind and language', async () => {
+    const { loan, phone, item } = await whatsappRow('loan_returned', 'en');
+    await tdb.db
+      .update(notificationLog)
+      .set({ status: 'pending' })
+      .where(eq(notificationLog.loanId, loan.id));
+    const [row] = await tdb.db
+      .select()
+      .from(notificationLog)
+      .where(and(eq(notificationLog.loanId, loan.id), eq(notificationLog.channel, 'whatsapp')));
+    await publishRows(service.queues, [{ id: row!.id, channel: 'whatsapp', kind: 'loan_returned' }]);
+    await settled(row!.id, 'sent');
+    const [message] = sentTo(phone);
+    expect(message?.params).toMatchObject({ To: `whatsapp:${phone}`, From: FROM, ContentSid: CONTENT_SID });
+    expect(message?.params.Body).toBeUndefined();
+    const variables = JSON.parse(message?.params.ContentVariables as string);
+    expect(variables).toMatchObject({ '1': 'Claire Martin', '2': item.name, '3': item.inventoryNumber });
+    expect(variables['7']).toMatch(/^https:\/\/rappel\.example\/p\//);
+  });
+
+  it('retries after Twilio 429, then records sent', async () => {
+    twilio.failNext(TWILIO_ERRORS.tooManyRequests);
+    const { row, phone } = await sendThroughWorker();
+    expect(row).toMatchObject({ attempts: 2, errorCode: '20429' });
+    expect(sentTo(phone)).toHaveLength(1);
+    expect((await eventsOf(row.id)).map((e) => e.type)).toEqual(['failed', 'sent']);
+  });
+
+  it('ends at once on 21211 and falls back to an e-mail row queued on `email`', async () => {
+    const made = await whatsappRow();
+    twilio.failFor(made.phone, TWILIO_ERRORS.invalidTo);
+    await publishRows(service.queues, [made.row]);
+    const failed = await settled(made.row.id, 'permanent_failure');
+    expect(failed).toMatchObject({ attempts: 1, errorCode: '21211' });
+    expect(twilio.requests.filter((r) => r.params.To === `whatsapp:${made.phone}`)).toHaveLength(1);
+
+    const email = await waitFor(
+      async () =>
+        (await tdb.db.select().from(notificationLog).where(eq(notificationLog.replacesId, made.row.id)))[0],
+      { message: 'the fallback e-mail row' },
+    );
+    expect(email).toMatchObject({
+      channel: 'email',
+      kind: 'loan_created',
+      occurrence: '1:fallback',
+      recipientAddress: made.client.email,
+      status: 'pending',
+    });
+    const job = await service.queues.email.getJob(email.id);
+    expect(job?.data).toEqual({ notificationId: email.id });
+    expect(job?.name).toBe('loan_created');
+    expect((await eventsOf(made.row.id)).map((e) => e.type)).toContain('fallback');
+  });
+
+  it('never sends twice when the same job is processed twice', async () => {
+    const { row, phone } = await whatsappRow();
+    const job = {
+      id: row.id,
+      data: { notificationId: row.id },
+      attemptsMade: 0,
+      opts: { attempts: 3 },
+    } as never;
+    await service.processor(job);
+    await service.processor(job);
+    expect(sentTo(phone)).toHaveLength(1);
+    expect((await rowOf(row.id)).attempts).toBe(1);
+  });
+
+  it('talks to a contract server that really checks requests (no To → 21604)', async () => {
+    const res = await fetch(`${twilio.url}/2010-04-01/Accounts/${twilio.accountSid}/Messages.json`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${twilio.accountSid}:${twilio.authToken}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ From: FROM, Body: 'x' }).toString(),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { code: number }).code).toBe(21604);
+  });
+});
+
+describe('status callbacks', () => {
+  it('refuses a missing or wrong signature with 403 and changes nothing', async () => {
+    const { row } = await sendThroughWorker();
+    const before = await eventsOf(row.id);
+    const signed = twilio.statusCallback(row.providerMessageId!, 'delivered');
+    const { 'x-twilio-signature': _drop, ...unsigned } = signed.headers;
+    expect((await inject('/twilio/status', signed, unsigned)).statusCode).toBe(403);
+    const forged = twilio.statusCallback(row.providerMessageId!, 'delivered', { signature: 'AAAA' });
+    const res = await inject('/twilio/status', forged);
+    expect(res.statusCode).toBe(403);
+    expect(res.json()).toMatchObject({ statusCode: 403, code: 'INVALID_TWILIO_SIGNATURE' });
+    // Signed for another URL: the signature covers the URL too.
+    const elsewhere = twilio.statusCallback(row.providerMessageId!, 'delivered', {
+      url: 'https://evil.test/x',
+    });
+    expect((await inject('/twilio/status', elsewhere)).statusCode).toBe(403);
+    expect((await rowOf(row.id)).status).toBe('sent');
+    expect(await eventsOf(row.id)).toHaveLength(before.length);
+  });
+
+  it('moves forward only, whatever order the callbacks arrive in', async () => {
+    const { row } = await sendThroughWorker();
+    const sid = row.providerMessageId!;
+    expect((await inject('/twilio/status', twilio.statusCallback(sid, 'read'))).statusCode).toBe(204);
+    const read = await rowOf(row.id);
+    expect(read.status).toBe('read');
+    expect(read.readAt).toBeInstanceOf(Date);
+    expect(read.deliveredAt).toBeInstanceOf(Date);
+    for (const late of ['delivered', 'sent', 'undelivered', 'failed'])
+      expect((await inject('/twilio/status', twilio.statusCallback(sid, late))).statusCode).toBe(204);
+    expect(await rowOf(row.id)).toMatchObject({ status: 'read', errorCode: null });
+    const callbacks = (await eventsOf(row.id)).filter((e) => e.type === 'callback');
+    expect(callbacks).toHaveLength(5);
+    expect(callbacks.filter((e) => e.detail?.applied)).toHaveLength(1);
+  });
+
+  it('records delivered then read in order', async () => {
+    const { row } = await sendThroughWorker();
+    await inject('/twilio/status', twilio.statusCallback(row.providerMessageId!, 'delivered'));
+    expect((await rowOf(row.id)).status).toBe('delivered');
+    await inject('/twilio/status', twilio.statusCallback(row.providerMessageId!, 'read'));
+    expect((await rowOf(row.id)).status).toBe('read');
+  });
+
+  it('records undelivered with its error code and falls back to e-mail once', async () => {
+    const { row } = await sendThroughWorker();
+    const cb = twilio.statusCallback(row.providerMessageId!, 'undelivered', { errorCode: 63024 });
+    expect((await inject('/twilio/status', cb)).statusCode).toBe(204);
+    expect(await rowOf(row.id)).toMatchObject({ status: 'undelivered', errorCode: '63024' });
+    await inject(
+      '/twilio/status',
+      twilio.statusCallback(row.providerMessageId!, 'failed', { errorCode: 63024 }),
+    );
+    const emails = await tdb.db.select().from(notificationLog).where(eq(notificationLog.replacesId, row.id));
+    expect(emails).toHaveLength(1);
+    expect(await service.queues.email.getJob(emails[0]!.id)).toBeDefined();
+  });
+
+  it('acknowledges and ignores a callback for an unknown SID, over real HTTP too', async () => {
+    const sid = `SM${'0'.repeat(32)}`;
+    const cb = twilio.statusCallback(sid, 'delivered', { url: STATUS_URL });
+    expect((await inject('/twilio/status', cb)).statusCode).toBe(204);
+    const address = await service.app.listen({ host: '127.0.0.1', port: 0 });
+    expect((await twilio.post(cb, `${address}/twilio/status`)).status).toBe(204);
+    const forged = twilio.statusCallback(sid, 'delivered', { url: STATUS_URL, signature: 'bad' });
+    expect((await twilio.post(forged, `${address}/twilio/status`)).status).toBe(403);
+  });
+});
+
+describe('inbound STOP', () => {
+  it('turns WhatsApp off for that number, records when and why, and skips what was pending', async () => {
+    const { phone, client } = await whatsappRow();
+    const stop = twilio.inboundMessage({ from: `whatsapp:${phone}`, body: '  Arrêt ', url: INBOUND_URL });
+    const before = Date.now();
+    const res = await inject('/twilio/inbound', stop);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/xml/);
+    expect(res.body).toBe('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
+    const [prefs] = await tdb.db
+      .select()
+      .from(notificationPreferences)
+      .where(eq(notificationPreferences.clientId, client.id));
+    expect(prefs).toMatchObject({ whatsappEnabled: false, whatsappOptOutReason: 'inbound_stop' });
+    expect(prefs!.whatsappOptOutAt!.getTime()).toBeGreaterThanOrEqual(before - 1000);
+
+    // A reminder made before the STOP is not sent after it.
+    const pending = await tdb.db
+      .insert(notificationLog)
+      .values({
+        idempotencyKey: `test|${client.id}|stop`,
+        departmentId: client.departmentId,
+        kind: 'daily_report',
+        channel: 'whatsapp',
+        recipientType: 'client',
+        recipientId: client.id,
+        recipientAddress: phone,
+      })
+      .returning();
+    await publishRows(service.queues, [{ id: pending[0]!.id, channel: 'whatsapp', kind: 'daily_report' }]);
+    expect((await settled(pending[0]!.id, 'skipped')).skipReason).toBe('opted_out');
+  });
+
+  it('turns off a client who had no preferences row, and ignores other words', async () => {
+    const department = await f.department();
+    const phone = `+2410745${String(randomInt(10_000)).padStart(4, '0')}`;
+    const client = await f.client(department.id, { phone });
+    const hello = twilio.inboundMessage({ from: `whatsapp:${phone}`, body: 'bonjour', url: INBOUND_URL });
+    expect((await inject('/twilio/inbound', hello)).statusCode).toBe(200);
+    const prefsOf = () =>
+      tdb.db.select().from(notificationPreferences).where(eq(notificationPreferences.clientId, client.id));
+    expect(await prefsOf()).toHaveLength(0);
+    await inject(
+      '/twilio/inbound',
+      twilio.inboundMessage({ from: `whatsapp:${phone}`, body: 'STOP', url: INBOUND_URL }),
+    );
+    expect((await prefsOf())[0]).toMatchObject({
+      whatsappEnabled: false,
+      whatsappOptOutReason: 'inbound_stop',
+    });
+  });
+
+  it('refuses an unsigned inbound message', async () => {
+    const stop = twilio.inboundMessage({ from: 'whatsapp:+24106123456', body: 'STOP', url: INBOUND_URL });
+    const res = await inject('/twilio/inbound', stop, {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+    expect(res.statusCode).toBe(403);
+  });
+});
