@@ -137,6 +137,8 @@ export function createStatsReader(sql: postgres.Sql, options: StatsReaderOptions
 
     for (const row of rollup) {
       const n = Number(row.n);
+      // Rollup rows whose messages all moved on stay at zero; they are not figures.
+      if (n === 0) continue;
       if (
         row.g_status === 0 &&
         row.g_channel === 1 &&

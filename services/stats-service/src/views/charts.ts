@@ -42,10 +42,12 @@ export function dailyChart(
     const d = days[i];
     if (!d) return '';
     const x = left + i * slot + slot / 2;
-    return html`<text x="${x.toFixed(1)}" y="${height - 6}" text-anchor="middle" font-size="11" fill="#6b7280">${d.day.slice(5)}</text>`;
+    const anchor = i === days.length - 1 ? 'end' : 'middle';
+    return html`<text x="${(i === days.length - 1 ? width - 2 : x).toFixed(1)}" y="${height - 6}" text-anchor="${anchor}" font-size="11" fill="#6b7280">${d.day.slice(5)}</text>`;
   };
   const step = Math.max(1, Math.ceil(days.length / 8));
-  const labels = days.map((_, i) => (i % step === 0 || i === days.length - 1 ? label(i) : ''));
+  // Counted back from the last day, so today always has its label and none overlap.
+  const labels = days.map((_, i) => ((days.length - 1 - i) % step === 0 ? label(i) : ''));
   const used = NOTIFICATION_STATUSES.filter((s) => days.some((d) => d.byStatus[s] > 0));
   return html`<svg class="chart" viewBox="0 0 ${width} ${height}" role="img" aria-label="${t('dailyVolume')}">
   <line x1="${left}" y1="${plotH + 8}" x2="${width}" y2="${plotH + 8}" stroke="#e5e7eb"/>

@@ -17,12 +17,12 @@ export function historyTable(ctx: PageContext, rows: HistoryRow[], zone: string)
   const { t, lang } = ctx;
   if (rows.length === 0) return html`<p class="muted">${t('noData')}</p>`;
   return html`<table class="list" data-testid="history">
-<thead><tr><th>${t('created')}</th><th>${t('kind')}</th><th>${t('channel')}</th><th class="hide-sm">${t('recipient')}</th><th>${t('status')}</th><th class="hide-sm">${t('department')}</th></tr></thead>
+<thead><tr><th>${t('created')}</th><th>${t('kind')}</th><th class="hide-sm">${t('channel')}</th><th class="hide-sm">${t('recipient')}</th><th>${t('status')}</th><th class="hide-sm">${t('department')}</th></tr></thead>
 <tbody>${rows.map(
     (r) => html`<tr data-id="${r.id}" data-status="${r.status}">
 <td><a href="/notifications/${r.id}">${formatInstant(r.createdAt, lang, zone)}</a></td>
 <td>${t(`kind.${r.kind}` as 'kind.overdue')}</td>
-<td>${t(`channel.${r.channel}` as 'channel.email')}</td>
+<td class="hide-sm">${t(`channel.${r.channel}` as 'channel.email')}</td>
 <td class="hide-sm">${r.recipientName ?? ''} <span class="muted">${r.recipientAddress ?? ''}</span></td>
 <td>${statusBadge(ctx, r.status)}${r.errorCode ? html` <code title="${failureMeaning(r.errorCode, lang)}">${r.errorCode}</code>` : ''}</td>
 <td class="hide-sm">${r.departmentName}</td>
@@ -130,7 +130,17 @@ ${
 <table class="list" data-testid="events"><thead><tr><th>${t('created')}</th><th>${t('kind')}</th><th>${t('status')}</th><th>${t('error')}</th><th></th></tr></thead>
 <tbody>${n.events.map(
     (e) =>
-      html`<tr data-event="${e.type}"><td>${when(e.at)}</td><td>${e.type}${e.attempt ? html` #${e.attempt}` : ''}</td><td>${e.status ? statusBadge(ctx, e.status) : ''}</td><td>${e.errorCode ?? ''}</td><td class="muted">${e.actor ?? ''} ${e.detail ? JSON.stringify(e.detail) : ''}</td></tr>`,
+      html`<tr data-event="${e.type}"><td>${when(e.at)}</td><td>${e.type}${e.attempt ? html` #${e.attempt}` : ''}</td><td>${e.status ? statusBadge(ctx, e.status) : ''}</td><td>${e.errorCode ?? ''}</td><td class="muted">${eventNote(e)}</td></tr>`,
   )}</tbody></table></section>`;
   return layout(ctx, t('detail'), 'history', body);
+}
+
+/** Who and why, in a line: a replay names the person; otherwise the actor and the details. */
+function eventNote(e: NotificationDetail['events'][number]): string {
+  const { by, ...rest } = (e.detail ?? {}) as { by?: unknown } & Record<string, unknown>;
+  const who = typeof by === 'string' ? by : (e.actor ?? '');
+  const extra = Object.entries(rest)
+    .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(', ');
+  return [who, extra].filter(Boolean).join(' · ');
 }

@@ -14,13 +14,15 @@ h1{font-size:1.4rem;margin:.5rem 0 1rem}
 h2{font-size:1.05rem;margin:0 0 .75rem}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(160px,1fr));gap:.75rem;margin-bottom:1rem}
 .card,.panel{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:.9rem 1rem}
+.card{display:block;color:inherit;text-decoration:none}
+a.card:hover{border-color:var(--accent)}
 .card .label{color:var(--muted);font-size:.85rem}
 .card .value{font-size:1.7rem;font-weight:650;font-variant-numeric:tabular-nums}
 .card .sub{color:var(--muted);font-size:.8rem}
 .card.bad .value{color:var(--bad)}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:.75rem;margin-bottom:.75rem}
 .panel{margin-bottom:.75rem;overflow-x:auto}
-svg.chart{width:100%;height:auto;display:block}
+svg.chart{width:100%;height:auto;display:block;min-width:520px}
 .legend{display:flex;flex-wrap:wrap;gap:.25rem .9rem;font-size:.8rem;color:var(--muted);list-style:none;padding:0;margin:.5rem 0 0}
 .sw{display:inline-block;width:.7rem;height:.7rem;border-radius:2px;margin-right:.3rem;vertical-align:-1px}
 .bars{width:100%;border-collapse:collapse;font-size:.9rem}

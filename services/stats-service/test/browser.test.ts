@@ -1,0 +1,197 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { notificationPreferences } from '@rappel/db';
+import { decideChannels, linkToken } from '@rappel/domain';
+import { eq } from 'drizzle-orm';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadPreferences } from '../src/preferences/store';
+import { type Harness, LINK_SECRET, logRow, PASSWORD, startHarness } from './harness';
+
+/** Real headless Chromium against the app listening on a loopback port. */
+const SCREENSHOTS = fileURLToPath(new URL('./screenshots/', import.meta.url));
+let h: Harness;
+let browser: Browser;
+let base: string;
+let failedId: string;
+
+beforeAll(async () => {
+  h = await startHarness('browser');
+  const day = 86_400_000;
+  const now = Date.now();
+  for (let i = 0; i < 14; i++) {
+    const createdAt = new Date(now - (i % 7) * day - 3_600_000);
+    const status = (['delivered', 'sent', 'read', 'delivered', 'skipped', 'pending', 'sent'] as const)[
+      i % 7
+    ]!;
+    await logRow(h, {
+      departmentId: h.deptA.id,
+      status,
+      channel: i % 3 === 0 ? 'whatsapp' : 'email',
+      kind: (['loan_created', 'reminder_d1', 'reminder_2h', 'overdue'] as const)[i % 4],
+      createdAt,
+      sentAt:
+        status === 'pending' || status === 'skipped'
+          ? null
+          : new Date(createdAt.getTime() + 4_000 + i * 1_000),
+      deliveredAt:
+        status === 'delivered' || status === 'read' ? new Date(createdAt.getTime() + 30_000) : null,
+    });
+  }
+  failedId = (
+    await logRow(h, {
+      departmentId: h.deptA.id,
+      status: 'permanent_failure',
+      errorCode: '550',
+      createdAt: new Date(now - 2 * 3_600_000),
+    })
+  ).id;
+  await logRow(h, {
+    departmentId: h.deptA.id,
+    status: 'permanent_failure',
+    channel: 'whatsapp',
+    errorCode: '63016',
+  });
+  for (let i = 0; i < 5; i++)
+    await logRow(h, { departmentId: h.deptB.id, status: 'sent', sentAt: new Date() });
+  await h.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = h.app.server.address();
+  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+});
+afterAll(async () => {
+  await browser?.close();
+  await h?.close();
+});
+
+async function signIn(email: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  await page.goto(`${base}/`);
+  expect(page.url()).toContain('/sign-in');
+  await page.fill('input[name=email]', email);
+  await page.fill('input[name=password]', PASSWORD);
+  await Promise.all([page.waitForURL(/\/(\?.*)?$/), page.click('form.stack button')]);
+  return page;
+}
+
+const kpi = (page: Page, name: string) => page.locator(`[data-kpi="${name}"] .value`).textContent();
+const count = async (query: string, ...params: string[]) =>
+  Number((await h.database.sql.unsafe(query, params))[0]!.n);
+
+describe('in a browser', () => {
+  it("a manager's dashboard shows their department's figures from the database", async () => {
+    const page = await signIn(h.users.managerA.email);
+    const total = await count('select count(*) n from notification_log where department_id = $1', h.deptA.id);
+    const failures = await count(
+      `select count(*) n from notification_log where department_id = $1 and status in ('permanent_failure','undelivered')`,
+      h.deptA.id,
+    );
+    const succeeded = await count(
+      `select count(*) n from notification_log where department_id = $1 and status in ('sent','delivered','read')`,
+      h.deptA.id,
+    );
+    const whatsapp = await count(
+      `select count(*) n from notification_log where department_id = $1 and channel = 'whatsapp'`,
+      h.deptA.id,
+    );
+    expect(await kpi(page, 'total')).toBe(String(total));
+    expect(await kpi(page, 'failures')).toBe(String(failures));
+    expect(await kpi(page, 'whatsapp')).toBe(String(whatsapp));
+    const rate = new Intl.NumberFormat('fr-FR', { style: 'percent', maximumFractionDigits: 1 }).format(
+      succeeded / (succeeded + failures),
+    );
+    expect(await kpi(page, 'success-rate')).toBe(rate);
+    const chartTotal = await page
+      .locator('svg.chart g[data-day]')
+      .evaluateAll((gs) => gs.reduce((sum, g) => sum + Number(g.getAttribute('data-total')), 0));
+    expect(chartTotal).toBe(total);
+    expect(await page.locator('table[data-testid=history] tbody tr').count()).toBe(Math.min(50, total));
+    await page.screenshot({ path: `${SCREENSHOTS}dashboard-manager.png`, fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: `${SCREENSHOTS}dashboard-phone.png`, fullPage: true });
+    await page.close();
+  });
+
+  it('a manager filters the history and replays a failed message, which is queued', async () => {
+    const page = await signIn(h.users.managerA.email);
+    await page.goto(`${base}/notifications`);
+    await page.selectOption('select[name=status]', 'permanent_failure');
+    await Promise.all([page.waitForURL(/status=permanent_failure/), page.click('form.filters button')]);
+    const statuses = await page
+      .locator('table[data-testid=history] tbody tr')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status')));
+    expect(statuses).toEqual(['permanent_failure', 'permanent_failure']);
+    await page.screenshot({ path: `${SCREENSHOTS}history-filtered.png`, fullPage: true });
+    await page.click(`tr[data-id="${failedId}"] a`);
+    await page.waitForURL(`${base}/notifications/${failedId}`);
+    expect(await page.locator('[data-testid=status]').textContent()).toBe('Échec définitif');
+    await Promise.all([page.waitForURL(/replayed=1/), page.click('button[data-action=replay]')]);
+    expect(await page.locator('[data-testid=status]').textContent()).toBe('En attente');
+    expect(await page.locator('tr[data-event=replayed]').count()).toBe(1);
+    await page.screenshot({ path: `${SCREENSHOTS}detail-after-replay.png`, fullPage: true });
+    const job = await h.queues.email.getJob(failedId);
+    expect(job?.data).toEqual({ notificationId: failedId });
+    expect(['waiting', 'prioritized']).toContain(await job!.getState());
+    await page.close();
+  });
+
+  it('a super admin sees every department, switches to English and opens Bull Board', async () => {
+    const page = await signIn(h.users.superAdmin.email);
+    const total = await count('select count(*) n from notification_log');
+    expect(await kpi(page, 'total')).toBe(String(total));
+    expect(await page.locator('select[name=department] option').count()).toBeGreaterThanOrEqual(3);
+    await page.click('a[hreflang=en]');
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Dashboard');
+    await page.screenshot({ path: `${SCREENSHOTS}dashboard-super-admin-en.png`, fullPage: true });
+    const board = await page.goto(`${base}/queues`);
+    expect(board?.status()).toBe(200);
+    await page.close();
+  });
+
+  it('a user changes their preferences, and the next reminder honours them', async () => {
+    const page = await signIn(h.users.managerA.email, { width: 390, height: 844 });
+    await page.goto(`${base}/preferences`);
+    await page.check('input[name=whatsappEnabled]');
+    await page.fill('input[name=whatsappNumber]', '06 12 34 56');
+    await page.uncheck('input[name=reminderD1]');
+    await Promise.all([page.waitForURL(/saved=1/), page.click('form[data-testid=preferences] button')]);
+    expect(await page.locator('.notice').textContent()).toBe('Préférences enregistrées.');
+    await page.screenshot({ path: `${SCREENSHOTS}preferences-phone.png`, fullPage: true });
+    const prefs = await loadPreferences(h.database.db, { type: 'user', id: h.users.managerA.id });
+    expect(prefs).toMatchObject({ whatsappEnabled: true, whatsappNumber: '+24106123456', reminderD1: false });
+    const contact = { email: h.users.managerA.email, phone: null };
+    expect(decideChannels('reminder_d1', prefs, contact).every((d) => !d.send)).toBe(true);
+    expect(decideChannels('reminder_d2', prefs, contact).map((d) => d.send)).toEqual([true, true]);
+    await page.close();
+  });
+
+  it('a client opens the signed link, changes preferences, then unsubscribes in one click', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    const prefs = linkToken({ type: 'client', id: h.clientA.id }, 'prefs', LINK_SECRET, new Date(), 30);
+    await page.goto(`${base}/p/${prefs}`);
+    expect(await page.locator('h1').textContent()).toContain(h.clientA.fullName);
+    await page.uncheck('input[name=reminder2h]');
+    await Promise.all([page.waitForURL(/saved=1/), page.click('form[data-testid=preferences] button')]);
+    await page.screenshot({ path: `${SCREENSHOTS}preferences-client-link.png`, fullPage: true });
+    const unsubscribe = linkToken(
+      { type: 'client', id: h.clientA.id },
+      'unsubscribe',
+      LINK_SECRET,
+      new Date(),
+      30,
+    );
+    await page.goto(`${base}/u/${unsubscribe}`);
+    await Promise.all([page.waitForLoadState(), page.click('button.danger')]);
+    await expect.poll(() => page.locator('.notice').textContent()).toContain('ne recevrez plus');
+    const [row] = await h.database.db
+      .select()
+      .from(notificationPreferences)
+      .where(eq(notificationPreferences.clientId, h.clientA.id));
+    expect(row).toMatchObject({ emailEnabled: false, reminder2h: false });
+    await page.close();
+  });
+});
