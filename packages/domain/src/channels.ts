@@ -38,12 +38,17 @@ const TOGGLE: Record<PreDueReminderKind, keyof ChannelPreferences> = {
   reminder_2h: 'reminder2h',
 };
 
-const isPreDue = (kind: NotificationKind): kind is PreDueReminderKind => kind in TOGGLE;
+const isPreDue = (kind: NotificationKind): kind is PreDueReminderKind => Object.hasOwn(TOGGLE, kind);
+
+/** An address made only of spaces is no address. */
+const present = (address: string | null): string | null => (address?.trim() ? address.trim() : null);
 
 /**
  * For one recipient and one kind, what happens on each channel. A pre-due reminder whose
  * toggle is off is skipped on both channels; every kind honours the channel switches
- * (overdue alerts included: the old system ignored opt-outs).
+ * (overdue alerts included: the old system ignored opt-outs). The reason given is the first
+ * that applies: channel_off, then toggle_off, then no_address. WhatsApp goes to the number in
+ * the preferences, or else to the contact's phone.
  */
 export function decideChannels(
   kind: NotificationKind,
@@ -59,7 +64,7 @@ export function decideChannels(
     return { channel, send: true, address };
   };
   return [
-    decide('email', p.emailEnabled, contact.email),
-    decide('whatsapp', p.whatsappEnabled, p.whatsappNumber ?? contact.phone),
+    decide('email', p.emailEnabled, present(contact.email)),
+    decide('whatsapp', p.whatsappEnabled, present(p.whatsappNumber) ?? present(contact.phone)),
   ];
 }

@@ -1,8 +1,11 @@
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 
 export class InvalidLocalDateError extends Error {
   override readonly name = 'InvalidLocalDateError';
 }
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
 
 const parseHhMm = (time: string): { hour: number; minute: number } => {
   const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(time);
@@ -10,28 +13,55 @@ const parseHhMm = (time: string): { hour: number; minute: number } => {
   return { hour: Number(match[1]), minute: Number(match[2]) };
 };
 
+/** A calendar date as a UTC DateTime: date arithmetic does not depend on any zone's offsets. */
+const parseCalendarDate = (date: string): DateTime => {
+  const day = DateTime.fromISO(date, { zone: 'utc' });
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !day.isValid) {
+    throw new InvalidLocalDateError(`"${date}" is not a calendar date (YYYY-MM-DD)`);
+  }
+  return day;
+};
+
+/** The zone is configuration, not user input: an unknown one is a programming error, not a bad date. */
+const ianaZone = (zone: string): IANAZone => {
+  const tz = IANAZone.create(zone); // cached per name by luxon
+  if (!tz.isValid) throw new RangeError(`"${zone}" is not an IANA time zone`);
+  return tz;
+};
+
 /**
  * The instant of a local date ("2026-12-04") at a local time ("10:00") in `zone`.
  * A time that does not exist on that day (a daylight-saving gap) moves forward by the gap,
  * as clocks do; an ambiguous one (the repeated hour) takes the earlier instant.
+ * Throws InvalidLocalDateError for a malformed date or time, RangeError for an unknown zone.
  */
 export function localDateTimeToInstant(date: string, time: string, zone: string): Date {
   const { hour, minute } = parseHhMm(time);
-  const day = DateTime.fromISO(date, { zone });
-  if (!day.isValid || !/^\d{4}-\d{2}-\d{2}$/.test(date)) {
-    throw new InvalidLocalDateError(`"${date}" is not a calendar date (YYYY-MM-DD)`);
-  }
-  return day.set({ hour, minute, second: 0, millisecond: 0 }).toJSDate();
+  const tz = ianaZone(zone);
+  // The wall-clock reading written as if it were UTC; the instant is wall − offset, for an
+  // offset the zone really has at that instant. Offsets around it (± a day) are the candidates.
+  const wall = parseCalendarDate(date).set({ hour, minute }).toMillis();
+  const offsets = [...new Set([wall - DAY_MS, wall + DAY_MS].map((t) => tz.offset(t)))];
+  if (offsets.length === 1) return new Date(wall - offsets[0]! * MINUTE_MS); // no change that day
+  const candidates = offsets.map((offset) => ({ offset, instant: wall - offset * MINUTE_MS }));
+  const real = candidates.filter((c) => tz.offset(c.instant) === c.offset).map((c) => c.instant);
+  if (real.length > 0) return new Date(Math.min(...real));
+  // In a gap: read the wall time with the offset before the change, which lands after it.
+  return new Date(wall - Math.min(...offsets) * MINUTE_MS);
 }
 
 /** The local calendar date ("YYYY-MM-DD") of an instant in `zone`. */
 export function localDateOf(instant: Date, zone: string): string {
-  return DateTime.fromJSDate(instant, { zone }).toISODate()!;
+  ianaZone(zone);
+  const local = DateTime.fromJSDate(instant, { zone });
+  if (!local.isValid) throw new RangeError('not a valid instant');
+  return local.toISODate()!;
 }
 
-/** Adds whole calendar days to a local date. */
+/** Adds whole calendar days to a local date (calendar arithmetic: the same in every zone). */
 export function addLocalDays(date: string, days: number, zone: string): string {
-  return DateTime.fromISO(date, { zone }).plus({ days }).toISODate()!;
+  ianaZone(zone);
+  return parseCalendarDate(date).plus({ days }).toISODate()!;
 }
 
 /** The instant at local `time` on the local day `days` after (negative: before) `instant`'s day. */
