@@ -1,11 +1,10 @@
-import { QUEUE_NAMES } from '@rappel/contracts';
 import { createDbClient, pingDatabase } from '@rappel/db';
 import { createLogger, createMetricsRegistry } from '@rappel/observability';
 import { closeDeliveryQueues, createDeliveryQueues, createProducerConnection } from '@rappel/queue';
-import { Queue } from 'bullmq';
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app';
 import { loadStatsConfig } from './config';
+import { createSchedulerQueue } from './scheduler-queue';
 
 const config = loadStatsConfig(process.env);
 const logger = createLogger('stats-service', config.LOG_LEVEL);
@@ -15,8 +14,9 @@ redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error
 const onError = (error: Error, queue: string) => logger.warn({ err: error, queue }, 'queue error');
 const queues = createDeliveryQueues({ connection: redis, prefix: config.QUEUE_PREFIX, onError });
 for (const [name, queue] of Object.entries(queues)) queue.on('error', (error) => onError(error, name));
-const schedulerQueue = new Queue(QUEUE_NAMES.scheduler, { connection: redis, prefix: config.QUEUE_PREFIX });
-schedulerQueue.on('error', (error) => onError(error, QUEUE_NAMES.scheduler));
+const schedulerQueue = createSchedulerQueue(redis, config.QUEUE_PREFIX, (error) =>
+  onError(error, 'scheduler'),
+);
 
 const [{ timezone } = { timezone: 'UTC' }] = await database.sql<{ timezone: string }[]>`
   select timezone from stats_settings where id = 1`;

@@ -12,11 +12,11 @@ import {
   testEnv,
   uniqueQueuePrefix,
 } from '@rappel/testing';
-import { Queue } from 'bullmq';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../src/app';
 import { hashPassword } from '../src/auth/passwords';
 import { loadStatsConfig } from '../src/config';
+import { createSchedulerQueue } from '../src/scheduler-queue';
 
 export const PASSWORD = 'correct horse battery staple';
 export const LINK_SECRET = 'test-link-signing-secret-0123456789abcdef';
@@ -27,7 +27,7 @@ export async function startHarness(label: string, overrides: Record<string, stri
   const prefix = uniqueQueuePrefix(label);
   const redis = createProducerConnection(testEnv.redisUrl);
   const queues = createDeliveryQueues({ connection: redis, prefix, onError: () => {} });
-  const schedulerQueue = new Queue('scheduler', { connection: redis, prefix });
+  const schedulerQueue = createSchedulerQueue(redis, prefix, () => {});
   const config = loadStatsConfig({
     DATABASE_URL: database.url,
     REDIS_URL: testEnv.redisUrl,
