@@ -25,15 +25,17 @@ export interface TestSmtpServer {
   /** smtp://127.0.0.1:port (add user:pass@ to make the client authenticate; any login is accepted). */
   url: string;
   port: number;
-  /** Accepted messages, in arrival order. */
+  /** Accepted messages, in arrival order (empty when started with `parse: false`). */
   messages: ReceivedMessage[];
+  /** How many messages were accepted (counted with or without parsing). */
+  readonly received: number;
   /** Every refusal the server gave, in order. */
   refusals: Array<{ stage: SmtpStage; code: number; recipient: string | null }>;
   /** Adds a scripted refusal (checked in the order added). */
   fail(failure: SmtpFailure): void;
   /** Forgets messages, refusals and scripted failures. */
   reset(): void;
-  /** Resolves with the messages once at least `count` arrived. */
+  /** Resolves with the messages once at least `count` were accepted. */
   waitForMessages(count: number, timeoutMs?: number): Promise<ReceivedMessage[]>;
   close(): Promise<void>;
 }
@@ -52,8 +54,14 @@ class SmtpAnswer extends Error {
  * optional and always accepted unless scripted), for tests that send with a real SMTP client.
  */
 export async function startTestSmtpServer(
-  options: { failures?: SmtpFailure[] } = {},
+  options: {
+    failures?: SmtpFailure[];
+    /** Parse and keep each message (default). Benchmarks turn it off to measure the sender alone. */
+    parse?: boolean;
+  } = {},
 ): Promise<TestSmtpServer> {
+  const parse = options.parse ?? true;
+  let received = 0;
   const scripted: Array<SmtpFailure & { left: number }> = [];
   const messages: ReceivedMessage[] = [];
   const refusals: TestSmtpServer['refusals'] = [];
@@ -99,6 +107,11 @@ export async function startTestSmtpServer(
         const answer = refusal('DATA', recipientsOf(session));
         if (answer) return callback(answer);
         const raw = Buffer.concat(chunks);
+        if (!parse) {
+          received += 1;
+          for (const wake of waiters) wake();
+          return callback();
+        }
         simpleParser(raw)
           .then((parsed) => {
             const from = session.envelope.mailFrom;
@@ -108,6 +121,7 @@ export async function startTestSmtpServer(
                 raw,
               }),
             );
+            received += 1;
             for (const wake of waiters) wake();
             callback();
           })
@@ -128,9 +142,13 @@ export async function startTestSmtpServer(
     url: `smtp://127.0.0.1:${port}`,
     port,
     messages,
+    get received() {
+      return received;
+    },
     refusals,
     fail,
     reset() {
+      received = 0;
       messages.length = 0;
       refusals.length = 0;
       scripted.length = 0;
@@ -138,16 +156,14 @@ export async function startTestSmtpServer(
     waitForMessages(count, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
-          if (messages.length < count) return;
+          if (received < count) return;
           cleanup();
           resolve(messages.slice());
         };
         const timer = setTimeout(() => {
           cleanup();
           reject(
-            new Error(
-              `Timed out after ${timeoutMs} ms waiting for ${count} messages (got ${messages.length})`,
-            ),
+            new Error(`Timed out after ${timeoutMs} ms waiting for ${count} messages (got ${received})`),
           );
         }, timeoutMs);
         const cleanup = () => {
