@@ -53,7 +53,7 @@ describe('local capture', () => {
     expect(files).toContain(`${entries[1]!.id}.html`);
 
     const eml = await parseRawEmail(await readFile(join(dir, `${entries[1]!.id}.eml`)));
-    expect(eml.subject).toMatch(/^Prêt enregistré : « Vidéoprojecteur Epson »/);
+    expect(eml.subject?.replace(/\u00a0/g, ' ')).toMatch(/^Prêt enregistré : « Vidéoprojecteur Epson »/);
     expect(eml.attachments.map((a) => a.contentType)).toEqual(['text/calendar']);
     expect(eml.headerLines.some((h) => h.key === 'list-unsubscribe')).toBe(true);
 

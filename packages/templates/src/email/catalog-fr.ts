@@ -13,8 +13,25 @@ const reminder = (subject: string, heading: string, when: string): KindCopy => (
   audience: 'borrower',
 });
 
+/** French typography: a no-break space before ":" and inside « », and after "n°". */
+const frenchSpacing = (text: string) =>
+  text
+    .replace(/ :/g, '\u00a0:')
+    .replace(/« /g, '«\u00a0')
+    .replace(/ »/g, '\u00a0»')
+    .replace(/n° /g, 'n°\u00a0');
+
+function withFrenchSpacing<T>(value: T): T {
+  if (typeof value === 'string') return frenchSpacing(value) as T;
+  if (Array.isArray(value)) return value.map(withFrenchSpacing) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withFrenchSpacing(v)])) as T;
+  }
+  return value;
+}
+
 /** French, the default: friendly, short, "vous". */
-export const fr: EmailCatalog = {
+export const fr: EmailCatalog = withFrenchSpacing({
   kinds: {
     loan_created: {
       subject: 'Prêt enregistré : « {{itemName}} », retour le {{dueAt}}',
@@ -172,4 +189,4 @@ export const fr: EmailCatalog = {
     },
     channels: { email: 'e-mail', whatsapp: 'WhatsApp' },
   },
-};
+});
