@@ -8,7 +8,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     globalSetup: ['./packages/testing/src/global-setup.ts'],
-    projects: ['packages/*', 'services/*'],
+    projects: ['packages/*', 'services/*', 'tests/*'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
