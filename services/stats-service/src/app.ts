@@ -77,7 +77,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     db: deps.db,
     sql: deps.sql,
     queues: deps.queues,
-    stats: createStatsReader(deps.sql, { timezone: deps.config.APP_TIMEZONE, now }),
+    stats: createStatsReader(deps.sql),
     now,
   };
   await app.register(async (scope) => apiRoutes(scope, routeDeps));

@@ -295,3 +295,33 @@ describe('pages by role', () => {
     expect(metrics.body).toContain('rappel_queue_jobs{');
   });
 });
+
+describe("reminders' effectiveness in /v1/stats", () => {
+  it('counts reminded loans and those returned on time, per kind and channel', async () => {
+    const { loan } = await h.f.loanWithPlan({
+      departmentId: h.deptA.id,
+      itemId: h.itemA.id,
+      responsibleUserId: h.users.userA.id,
+      clientId: h.clientA.id,
+      startsAt: new Date(Date.now() - 3 * 86_400_000),
+      dueAt: new Date(Date.now() + 3_600_000),
+    });
+    await logRow(h, {
+      departmentId: h.deptA.id,
+      loanId: loan.id,
+      kind: 'reminder_2h',
+      status: 'sent',
+      sentAt: new Date(),
+    });
+    const before = (await as.managerA.request('GET', '/v1/stats')).json().effectiveness;
+    expect(before).toEqual([
+      { kind: 'reminder_2h', channel: 'email', reminded: 1, returnedOnTime: 0, returnedLate: 0, rate: null },
+    ]);
+    await h.database.sql`update loans set returned_at = now() where id = ${loan.id}`;
+    const after = (await as.managerA.request('GET', '/v1/stats')).json().effectiveness;
+    expect(after).toEqual([
+      { kind: 'reminder_2h', channel: 'email', reminded: 1, returnedOnTime: 1, returnedLate: 0, rate: 1 },
+    ]);
+    expect((await as.managerB.request('GET', '/v1/stats')).json().effectiveness).toEqual([]);
+  });
+});

@@ -7,10 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  */
 let database: TestDatabase;
 let departments: string[];
+let f: ReturnType<typeof fixtures>;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  const f = fixtures(database.db);
+  f = fixtures(database.db);
   departments = [(await f.department()).id, (await f.department()).id];
 });
 afterAll(async () => {
@@ -52,8 +53,25 @@ async function rollupMatchesLog() {
       select day, department_id, channel, kind, metric, bucket, count n from notification_latency_rollup where count <> 0
     )
     (select * from naive except select * from rolled) union all (select * from rolled except select * from naive)`;
-  return { diff: [...diff], latencyDiff: [...latencyDiff] };
+  const effectivenessDiff = await sql`
+    with naive as (
+      select (l.created_at at time zone (select timezone from stats_settings))::date as day, l.department_id,
+        l.kind, l.channel, count(*)::bigint reminded,
+        count(*) filter (where lo.returned_at <= lo.due_at)::bigint on_time,
+        count(*) filter (where lo.returned_at > lo.due_at)::bigint late
+      from notification_log l join loans lo on lo.id = l.loan_id
+      where l.kind in ('reminder_d2', 'reminder_d1', 'reminder_due_day', 'reminder_2h')
+        and l.status in ('sent', 'delivered', 'read') and lo.cancelled_at is null
+      group by 1, 2, 3, 4
+    ), rolled as (
+      select day, department_id, kind, channel, reminded, returned_on_time, returned_late
+      from reminder_effectiveness_rollup where reminded <> 0 or returned_on_time <> 0 or returned_late <> 0
+    )
+    (select * from naive except select * from rolled) union all (select * from rolled except select * from naive)`;
+  return { diff: [...diff], latencyDiff: [...latencyDiff], effectivenessDiff: [...effectivenessDiff] };
 }
+
+const CLEAN = { diff: [], latencyDiff: [], effectivenessDiff: [] };
 
 describe('notification rollups', () => {
   it('follow bulk inserts, single and bulk updates, and deletes', async () => {
@@ -72,7 +90,7 @@ describe('notification rollups', () => {
         case when g % 6 in (1, 2) then now() - (g % 20) * interval '7 hours' + (g % 300) * interval '1 second' end,
         case when g % 6 = 2 then now() - (g % 20) * interval '7 hours' + (g % 900) * interval '1 second' end
       from generate_series(1, 600) g`;
-    expect(await rollupMatchesLog()).toEqual({ diff: [], latencyDiff: [] });
+    expect(await rollupMatchesLog()).toEqual(CLEAN);
 
     // A sender's single-row transitions.
     await sql`update notification_log set status = 'sent', sent_at = created_at + interval '42 seconds'
@@ -84,16 +102,57 @@ describe('notification rollups', () => {
     await sql`update notification_log set attempts = attempts + 1 where status = 'pending'`;
     await sql`update notification_log set department_id = ${departments[0]!} where idempotency_key like 'k1%'`;
     await sql`delete from notification_log where idempotency_key like 'k2%'`;
-    expect(await rollupMatchesLog()).toEqual({ diff: [], latencyDiff: [] });
+    expect(await rollupMatchesLog()).toEqual(CLEAN);
   });
 
   it('rebuilds from the log in another zone, and the triggers then use that zone', async () => {
     const { sql } = database;
     await sql`select rebuild_notification_rollups('Pacific/Kiritimati')`;
-    expect(await rollupMatchesLog()).toEqual({ diff: [], latencyDiff: [] });
+    expect(await rollupMatchesLog()).toEqual(CLEAN);
     await sql`update notification_log set status = 'cancelled' where idempotency_key like 'k3%'`;
-    expect(await rollupMatchesLog()).toEqual({ diff: [], latencyDiff: [] });
+    expect(await rollupMatchesLog()).toEqual(CLEAN);
     await sql`select rebuild_notification_rollups('Africa/Libreville')`;
+  });
+
+  it("follow loans' returns, due-date changes and cancellations for the reminders' effectiveness", async () => {
+    const { sql } = database;
+    const scene = await f.scene();
+    const loanIds: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const item = await f.item(scene.department.id);
+      const { loan } = await f.loanWithPlan({
+        departmentId: scene.department.id,
+        itemId: item.id,
+        responsibleUserId: scene.staff.id,
+        clientId: scene.client.id,
+        startsAt: new Date(Date.now() - 5 * 86_400_000),
+        dueAt: new Date(Date.now() - 86_400_000),
+      });
+      loanIds.push(loan.id);
+    }
+    await sql`
+      insert into notification_log (idempotency_key, loan_id, department_id, kind, channel, recipient_type,
+        recipient_id, status, created_at, sent_at)
+      select 'e' || g || k, (${sql.array(loanIds)}::uuid[])[1 + g % 6], ${scene.department.id}, k,
+        (array['email','whatsapp'])[1 + g % 2], 'client', ${scene.client.id},
+        (array['sent','delivered','pending','read','permanent_failure'])[1 + g % 5],
+        now() - interval '2 days', now() - interval '2 days' + interval '9 seconds'
+      from generate_series(1, 30) g, unnest(array['reminder_d2','reminder_d1','reminder_2h','overdue']) k`;
+    expect(await rollupMatchesLog()).toEqual(CLEAN);
+    await sql`update loans set returned_at = due_at - interval '1 hour' where id = any(${sql.array(loanIds.slice(0, 2))}::uuid[])`;
+    await sql`update loans set returned_at = due_at + interval '3 hours' where id = ${loanIds[2]!}`;
+    await sql`update loans set cancelled_at = now() where id = ${loanIds[3]!}`;
+    expect(await rollupMatchesLog()).toEqual(CLEAN);
+    await sql`update loans set due_at = due_at + interval '1 day', version = version + 1 where id = ${loanIds[2]!}`;
+    await sql`update loans set notes = 'no change that matters' where id = ${loanIds[4]!}`;
+    await sql`update notification_log set status = 'sent' where status = 'pending' and loan_id is not null`;
+    await sql`delete from notification_log where idempotency_key like 'e1%'`;
+    expect(await rollupMatchesLog()).toEqual(CLEAN);
+    const [{ onTime }] = (await sql`
+      select sum(returned_on_time)::int as "onTime" from reminder_effectiveness_rollup`) as unknown as [
+      { onTime: number },
+    ];
+    expect(onTime).toBeGreaterThan(0);
   });
 
   it('empties with a truncate of the log', async () => {

@@ -70,3 +70,27 @@ export const statsSettings = pgTable('stats_settings', {
   id: integer('id').primaryKey().default(1),
   timezone: text('timezone').notNull().default('Africa/Libreville'),
 });
+
+/**
+ * Reminders' effectiveness: per reminder day, department, kind and channel, the reminder rows
+ * that went out (sent, delivered or read) for a loan that was not cancelled, and of those how
+ * many loans came back by their due time or after it. Kept by the log triggers and by a
+ * trigger on loans (return, due date, cancellation), so a loan still out counts in
+ * `reminded` only.
+ */
+export const reminderEffectivenessRollup = pgTable(
+  'reminder_effectiveness_rollup',
+  {
+    day: date('day').notNull(),
+    departmentId: uuid('department_id').notNull(),
+    kind: text('kind', { enum: NOTIFICATION_KINDS }).notNull(),
+    channel: text('channel', { enum: CHANNELS }).notNull(),
+    reminded: bigint('reminded', { mode: 'number' }).notNull().default(0),
+    returnedOnTime: bigint('returned_on_time', { mode: 'number' }).notNull().default(0),
+    returnedLate: bigint('returned_late', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.day, t.departmentId, t.kind, t.channel] }),
+    index('reminder_effectiveness_rollup_department_day_idx').on(t.departmentId, t.day),
+  ],
+);

@@ -6,13 +6,12 @@ import {
   NOTIFICATION_STATUSES,
   type NotificationKind,
   type NotificationStatus,
-  PRE_DUE_REMINDER_KINDS,
 } from '@rappel/contracts';
 import type postgres from 'postgres';
 import type { Scope } from '../scope';
 import { failureMeaning } from './failure-codes';
 import { histogramPercentile } from './percentile';
-import { type DayRange, eachDay, rangeInstants } from './range';
+import { type DayRange, eachDay } from './range';
 
 /** A message that reached its recipient's provider. */
 export const SUCCESS_STATUSES = ['sent', 'delivered', 'read'] as const satisfies NotificationStatus[];
@@ -53,11 +52,14 @@ export interface Stats {
   daily: { day: string; total: number; byStatus: Counts<NotificationStatus> }[];
   latency: { sent: LatencySummary; delivered: LatencySummary };
   topFailures: { code: string; count: number; meaning: string }[];
+  /** Per reminder kind and channel: reminders that went out, and their loans returned on time or late. */
   effectiveness: {
     kind: NotificationKind;
     channel: Channel;
-    remindedLoans: number;
+    reminded: number;
     returnedOnTime: number;
+    returnedLate: number;
+    /** returnedOnTime / (returnedOnTime + returnedLate); null before any return. */
     rate: number | null;
   }[];
 }
@@ -82,22 +84,12 @@ interface RollupRow {
   n: string;
 }
 
-export interface StatsReaderOptions {
-  timezone: string;
-  /** Seconds the effectiveness figures (a join over the log and loans) are kept. Default 60. */
-  effectivenessTtlSeconds?: number;
-  now?: () => Date;
-}
-
 /**
- * Reads /v1/stats from the rollups (one grouping-sets scan plus the latency histogram);
- * only the reminders' effectiveness joins the log to loans, and is cached for a minute.
+ * Reads /v1/stats from the rollups only (a grouping-sets scan of the daily rollup, the latency
+ * histogram, the effectiveness rollup): its cost depends on days × departments × kinds, not
+ * on the number of messages.
  */
-export function createStatsReader(sql: postgres.Sql, options: StatsReaderOptions) {
-  const ttlMs = (options.effectivenessTtlSeconds ?? 60) * 1000;
-  const now = options.now ?? (() => new Date());
-  const cache = new Map<string, { at: number; value: Stats['effectiveness'] }>();
-
+export function createStatsReader(sql: postgres.Sql) {
   const scopeClause = (scope: Scope) => (scope.all ? sql`` : sql`and department_id = ${scope.departmentId}`);
 
   async function read(scope: Scope, range: DayRange, lang: Language): Promise<Stats> {
@@ -217,41 +209,29 @@ export function createStatsReader(sql: postgres.Sql, options: StatsReaderOptions
   }
 
   /**
-   * Share of loans reminded (a pre-due reminder that went out) in the range whose item came
-   * back by the due time, among those already returned or past due. Cached per scope and range.
+   * Reminders that went out in the range (by the day they were made) and what became of their
+   * loans, from reminder_effectiveness_rollup. The rate is on time over returned: a loan still
+   * out is counted as reminded but not yet judged.
    */
   async function readEffectiveness(scope: Scope, range: DayRange): Promise<Stats['effectiveness']> {
-    const key = `${scope.all ? '*' : scope.departmentId}|${range.from}|${range.to}`;
-    const hit = cache.get(key);
-    if (hit && Date.now() - hit.at < ttlMs) return hit.value;
-    const { start, end } = rangeInstants(range, options.timezone);
-    const rows = await sql<{ kind: NotificationKind; channel: Channel; reminded: string; on_time: string }[]>`
-      with reminded as (
-        select distinct l.loan_id, l.kind, l.channel
-        from notification_log l
-        where l.created_at >= ${start.toISOString()}::timestamptz and l.created_at < ${end.toISOString()}::timestamptz
-          and l.kind in ${sql([...PRE_DUE_REMINDER_KINDS])}
-          and l.status in ${sql([...SUCCESS_STATUSES])}
-          and l.loan_id is not null
-          ${scope.all ? sql`` : sql`and l.department_id = ${scope.departmentId}`}
-      )
-      select r.kind, r.channel, count(*)::bigint reminded,
-        count(*) filter (where lo.returned_at <= lo.due_at)::bigint on_time
-      from reminded r join loans lo on lo.id = r.loan_id
-      where lo.cancelled_at is null and (lo.returned_at is not null or lo.due_at < ${now().toISOString()}::timestamptz)
-      group by r.kind, r.channel
-      order by r.kind, r.channel
-    `;
-    const value = rows.map((r) => ({
+    const rows = await sql<
+      { kind: NotificationKind; channel: Channel; reminded: string; on_time: string; late: string }[]
+    >`
+      select kind, channel, sum(reminded)::bigint reminded, sum(returned_on_time)::bigint on_time,
+        sum(returned_late)::bigint late
+      from reminder_effectiveness_rollup
+      where day between ${range.from}::date and ${range.to}::date ${scopeClause(scope)}
+      group by kind, channel
+      having sum(reminded) > 0
+      order by kind, channel`;
+    return rows.map((r) => ({
       kind: r.kind,
       channel: r.channel,
-      remindedLoans: Number(r.reminded),
+      reminded: Number(r.reminded),
       returnedOnTime: Number(r.on_time),
-      rate: rate(Number(r.on_time), Number(r.reminded)),
+      returnedLate: Number(r.late),
+      rate: rate(Number(r.on_time), Number(r.on_time) + Number(r.late)),
     }));
-    if (cache.size > 500) cache.clear();
-    cache.set(key, { at: Date.now(), value });
-    return value;
   }
 
   return { read };

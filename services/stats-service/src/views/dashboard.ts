@@ -96,7 +96,7 @@ export function dashboardPage(ctx: PageContext, m: DashboardModel): string {
       ? html`<p class="muted">${t('noData')}</p>`
       : html`<table class="list">${s.effectiveness.map(
           (e) =>
-            html`<tr><td>${t(`kind.${e.kind}`)}</td><td>${t(`channel.${e.channel}`)}</td><td>${formatPercent(e.rate, lang)} ${t('returnedOnTime')}</td><td class="muted">${e.returnedOnTime}/${e.remindedLoans}</td></tr>`,
+            html`<tr><td>${t(`kind.${e.kind}`)}</td><td>${t(`channel.${e.channel}`)}</td><td>${formatPercent(e.rate, lang)} ${t('returnedOnTime')}</td><td class="muted" title="${t('reminded')}: ${e.reminded}">${e.returnedOnTime}/${e.returnedOnTime + e.returnedLate}</td></tr>`,
         )}</table>`
   }</section>
 </div>
