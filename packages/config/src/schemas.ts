@@ -39,3 +39,17 @@ export const linkSigningEnvSchema = z.object({
   LINK_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters'),
   LINK_TTL_DAYS: envInt(60, { min: 1, max: 3650 }),
 });
+
+/**
+ * Delivery workers (email-sender, whatsapp-sender). The number of attempts belongs to the job
+ * (set by whoever queued it); the delay between them and the claim's lease are the worker's.
+ */
+export const deliveryWorkerEnvSchema = z.object({
+  /** Delay before the first retry, in milliseconds; each later retry doubles it (with jitter). */
+  RETRY_BASE_DELAY_MS: envInt(30_000, { min: 100, max: 3_600_000 }),
+  /**
+   * How long one attempt holds its notification, in seconds: a worker that dies mid-send keeps
+   * the row for this long before another may send it. Keep it above the provider's timeout.
+   */
+  DELIVERY_LEASE_SECONDS: envInt(120, { min: 5, max: 3_600 }),
+});

@@ -8,7 +8,7 @@ import {
   metricsPlugin,
   registerQueueGauges,
 } from '@rappel/observability';
-import type { RetryPolicy } from '@rappel/queue';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '@rappel/queue';
 import type { EmailRenderer } from '@rappel/templates';
 import { Queue, type Worker } from 'bullmq';
 import Fastify, {
@@ -42,7 +42,7 @@ export interface EmailSenderDeps {
   logger: Logger;
   /** Default: the system clock. */
   clock?: Clock;
-  /** Default: DEFAULT_RETRY_POLICY (tests pass a fast one). */
+  /** Default: DEFAULT_RETRY_POLICY with the configured RETRY_BASE_DELAY_MS (tests pass a fast one). */
   retryPolicy?: RetryPolicy;
 }
 
@@ -64,6 +64,10 @@ export interface EmailSenderApp {
 export async function buildEmailSender(deps: EmailSenderDeps): Promise<EmailSenderApp> {
   const { config, db, logger } = deps;
   const clock = deps.clock ?? systemClock;
+  const retryPolicy = deps.retryPolicy ?? {
+    ...DEFAULT_RETRY_POLICY,
+    baseDelayMs: config.RETRY_BASE_DELAY_MS,
+  };
 
   const registry = createMetricsRegistry('email-sender');
   const metrics = createDeliveryMetrics(registry);
@@ -89,7 +93,8 @@ export async function buildEmailSender(deps: EmailSenderDeps): Promise<EmailSend
     logger,
     metrics,
     actor: 'email-sender',
-    ...(deps.retryPolicy ? { retryPolicy: deps.retryPolicy } : {}),
+    retryPolicy,
+    leaseMs: config.DELIVERY_LEASE_SECONDS * 1000,
   });
   const worker = createDeliveryWorker({
     channel: 'email',
@@ -98,7 +103,7 @@ export async function buildEmailSender(deps: EmailSenderDeps): Promise<EmailSend
     prefix: config.QUEUE_PREFIX,
     logger,
     concurrency: config.EMAIL_CONCURRENCY,
-    ...(deps.retryPolicy ? { retryPolicy: deps.retryPolicy } : {}),
+    retryPolicy,
   });
 
   // The HTTP side serves probes, metrics and the capture page: request lines would be noise.

@@ -25,4 +25,20 @@ describe('email-sender config', () => {
     expect(() => parseEmailSenderConfig({ ...base, SMTP_URL: 'http://mail.example' })).toThrow(ConfigError);
     expect(() => parseEmailSenderConfig({ ...base, SMTP_URL: 'http://mail.example' })).toThrow(/SMTP_URL/);
   });
+
+  it('retries after 30 s and leases a claim for 2 min by default; both can be shortened', () => {
+    expect(parseEmailSenderConfig(base)).toMatchObject({
+      RETRY_BASE_DELAY_MS: 30_000,
+      DELIVERY_LEASE_SECONDS: 120,
+    });
+    expect(
+      parseEmailSenderConfig({ ...base, RETRY_BASE_DELAY_MS: '500', DELIVERY_LEASE_SECONDS: '10' }),
+    ).toMatchObject({
+      RETRY_BASE_DELAY_MS: 500,
+      DELIVERY_LEASE_SECONDS: 10,
+    });
+    expect(() => parseEmailSenderConfig({ ...base, DELIVERY_LEASE_SECONDS: '1' })).toThrow(
+      /DELIVERY_LEASE_SECONDS/,
+    );
+  });
 });

@@ -1,4 +1,11 @@
-import { baseEnvSchema, envInt, httpEnvSchema, linkSigningEnvSchema, loadConfig } from '@rappel/config';
+import {
+  baseEnvSchema,
+  deliveryWorkerEnvSchema,
+  envInt,
+  httpEnvSchema,
+  linkSigningEnvSchema,
+  loadConfig,
+} from '@rappel/config';
 import { z } from 'zod';
 
 /** An unset variable and an empty one (`SMTP_URL=` in a .env) mean the same. */
@@ -8,6 +15,7 @@ const optional = <T extends z.ZodType>(schema: T) =>
 export const emailSenderEnvSchema = baseEnvSchema
   .extend(httpEnvSchema.shape)
   .extend(linkSigningEnvSchema.shape)
+  .extend(deliveryWorkerEnvSchema.shape)
   .extend({
     PORT: envInt(3002, { min: 0, max: 65535 }),
     /**

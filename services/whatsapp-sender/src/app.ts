@@ -66,7 +66,10 @@ export interface WhatsAppService {
 export async function buildWhatsAppService(deps: WhatsAppServiceDeps): Promise<WhatsAppService> {
   const { config, db, logger } = deps;
   const clock = deps.clock ?? systemClock;
-  const retryPolicy = deps.retryPolicy ?? DEFAULT_RETRY_POLICY;
+  const retryPolicy = deps.retryPolicy ?? {
+    ...DEFAULT_RETRY_POLICY,
+    baseDelayMs: config.RETRY_BASE_DELAY_MS,
+  };
   const twilio = twilioSettings(config);
   const sender =
     deps.sender ??
@@ -102,6 +105,7 @@ export async function buildWhatsAppService(deps: WhatsAppServiceDeps): Promise<W
     clock,
     logger,
     retryPolicy,
+    leaseMs: config.DELIVERY_LEASE_SECONDS * 1000,
     metrics,
     actor,
     onPermanentFailure: async (row) => {

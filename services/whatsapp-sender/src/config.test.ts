@@ -46,4 +46,20 @@ describe('whatsapp-sender config', () => {
       expect(problems).toContain('TWILIO_CONTENT_SIDS');
     }
   });
+
+  it('retries after 30 s and leases a claim for 2 min by default; both can be shortened', () => {
+    expect(loadWhatsAppSenderConfig(base)).toMatchObject({
+      RETRY_BASE_DELAY_MS: 30_000,
+      DELIVERY_LEASE_SECONDS: 120,
+    });
+    expect(
+      loadWhatsAppSenderConfig({ ...base, RETRY_BASE_DELAY_MS: '500', DELIVERY_LEASE_SECONDS: '10' }),
+    ).toMatchObject({
+      RETRY_BASE_DELAY_MS: 500,
+      DELIVERY_LEASE_SECONDS: 10,
+    });
+    expect(() => loadWhatsAppSenderConfig({ ...base, DELIVERY_LEASE_SECONDS: '1' })).toThrow(
+      /DELIVERY_LEASE_SECONDS/,
+    );
+  });
 });

@@ -1,4 +1,11 @@
-import { baseEnvSchema, envInt, httpEnvSchema, linkSigningEnvSchema, loadConfig } from '@rappel/config';
+import {
+  baseEnvSchema,
+  deliveryWorkerEnvSchema,
+  envInt,
+  httpEnvSchema,
+  linkSigningEnvSchema,
+  loadConfig,
+} from '@rappel/config';
 import { LANGUAGES, NOTIFICATION_KINDS } from '@rappel/contracts';
 import { z } from 'zod';
 
@@ -30,6 +37,7 @@ const contentSids = z
 export const whatsappSenderEnvSchema = baseEnvSchema
   .extend(httpEnvSchema.shape)
   .extend(linkSigningEnvSchema.shape)
+  .extend(deliveryWorkerEnvSchema.shape)
   .extend({
     PORT: envInt(3003, { min: 0, max: 65535 }),
     /** Without the three TWILIO_* credentials, messages go to the console transport. */
