@@ -6,6 +6,9 @@ describe('format', () => {
     const due = new Date('2026-12-04T09:00:00Z');
     expect(formatDateTime(due, 'Africa/Libreville', 'fr')).toBe('vendredi 4 décembre à 10:00');
     expect(formatDateTime(due, 'Africa/Libreville', 'en')).toBe('Friday 4 December at 10:00');
+    const first = new Date('2026-12-01T08:30:00Z');
+    expect(formatDateTime(first, 'Africa/Libreville', 'fr')).toBe('mardi 1er décembre à 09:30');
+    expect(formatDateTime(first, 'Africa/Libreville', 'en')).toBe('Tuesday 1 December at 09:30');
   });
 
   it('writes durations with two units at most', () => {

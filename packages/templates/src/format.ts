@@ -3,17 +3,17 @@ import { DateTime } from 'luxon';
 
 const LOCALE: Record<Language, string> = { fr: 'fr-FR', en: 'en-GB' };
 
-/** "vendredi 4 décembre à 10:00" / "Friday 4 December at 10:00", in the site zone. */
-export function formatDateTime(instant: Date, zone: string, language: Language): string {
+/** "vendredi 4 décembre", "mardi 1er décembre" / "Friday 4 December", in the site zone. */
+export function formatDate(instant: Date, zone: string, language: Language): string {
   const dt = DateTime.fromJSDate(instant, { zone }).setLocale(LOCALE[language]);
-  return language === 'fr'
-    ? `${dt.toFormat('cccc d LLLL')} à ${dt.toFormat('HH:mm')}`
-    : `${dt.toFormat('cccc d LLLL')} at ${dt.toFormat('HH:mm')}`;
+  if (language === 'fr' && dt.day === 1) return `${dt.toFormat('cccc')} 1er ${dt.toFormat('LLLL')}`;
+  return dt.toFormat('cccc d LLLL');
 }
 
-/** "vendredi 4 décembre" / "Friday 4 December". */
-export function formatDate(instant: Date, zone: string, language: Language): string {
-  return DateTime.fromJSDate(instant, { zone }).setLocale(LOCALE[language]).toFormat('cccc d LLLL');
+/** "vendredi 4 décembre à 10:00" / "Friday 4 December at 10:00", in the site zone. */
+export function formatDateTime(instant: Date, zone: string, language: Language): string {
+  const time = formatTime(instant, zone);
+  return `${formatDate(instant, zone, language)} ${language === 'fr' ? 'à' : 'at'} ${time}`;
 }
 
 /** "10:00". */
