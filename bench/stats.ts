@@ -4,6 +4,7 @@
  *   pnpm tsx bench/stats.ts                   # 1 000 000 log rows
  *   pnpm tsx bench/stats.ts --rows 10000000   # 10 million (several minutes of seeding, ~5 GB)
  *   pnpm tsx bench/stats.ts --smoke           # 20 000 rows, few rounds: checks the script runs
+ *   … --keep                                  # leave the seeded database for EXPLAIN
  *
  * Seeds its own database (cloned from the migrated test template) with generate_series, one
  * statement per million rows: the rollup triggers fold each statement into the rollups as
@@ -36,7 +37,12 @@ import { resolveRange } from '../services/stats-service/src/stats/range';
 import { createStatsReader } from '../services/stats-service/src/stats/read-stats';
 
 const { values: args } = parseArgs({
-  options: { rows: { type: 'string' }, smoke: { type: 'boolean', default: false } },
+  options: {
+    rows: { type: 'string' },
+    smoke: { type: 'boolean', default: false },
+    /** Leave the seeded database in place (its name is printed) to look at query plans. */
+    keep: { type: 'boolean', default: false },
+  },
 });
 const ROWS = args.smoke ? 20_000 : Number(args.rows ?? 1_000_000);
 const ROUNDS = args.smoke ? 10 : 200;
@@ -221,5 +227,6 @@ try {
   await schedulerQueue.close();
   redis.disconnect();
   await cleanupPrefix(prefix);
-  await database.drop();
+  if (args.keep) await database.close();
+  else await database.drop();
 }

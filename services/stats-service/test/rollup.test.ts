@@ -42,15 +42,15 @@ async function rollupMatchesLog() {
   const latencyDiff = await sql`
     with naive as (
       select (created_at at time zone (select timezone from stats_settings))::date as day, department_id,
-        channel, kind, 'sent' as metric, latency_bucket(extract(epoch from sent_at - created_at)::float8) bucket,
+        channel, 'sent' as metric, latency_bucket(extract(epoch from sent_at - created_at)::float8) bucket,
         count(*)::bigint n
-      from notification_log where sent_at is not null group by 1, 2, 3, 4, 5, 6
+      from notification_log where sent_at is not null group by 1, 2, 3, 4, 5
       union all
-      select (created_at at time zone (select timezone from stats_settings))::date, department_id, channel, kind,
+      select (created_at at time zone (select timezone from stats_settings))::date, department_id, channel,
         'delivered', latency_bucket(extract(epoch from delivered_at - created_at)::float8), count(*)::bigint
-      from notification_log where delivered_at is not null group by 1, 2, 3, 4, 5, 6
+      from notification_log where delivered_at is not null group by 1, 2, 3, 4, 5
     ), rolled as (
-      select day, department_id, channel, kind, metric, bucket, count n from notification_latency_rollup where count <> 0
+      select day, department_id, channel, metric, bucket, count n from notification_latency_rollup where count <> 0
     )
     (select * from naive except select * from rolled) union all (select * from rolled except select * from naive)`;
   const effectivenessDiff = await sql`

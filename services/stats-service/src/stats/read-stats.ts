@@ -82,6 +82,10 @@ interface RollupRow {
   day: string | null;
   error_code: string | null;
   n: string;
+  sc: string;
+  ss: number;
+  dc: string;
+  ds: number;
 }
 
 /**
@@ -93,16 +97,17 @@ export function createStatsReader(sql: postgres.Sql) {
   const scopeClause = (scope: Scope) => (scope.all ? sql`` : sql`and department_id = ${scope.departmentId}`);
 
   async function read(scope: Scope, range: DayRange, lang: Language): Promise<Stats> {
-    const [rollup, latency, sums, effectiveness] = await Promise.all([
+    const [rollup, latency, effectiveness] = await Promise.all([
       sql<RollupRow[]>`
         select grouping(status) g_status, grouping(channel) g_channel, grouping(kind) g_kind,
           grouping(department_id) g_department, grouping(day) g_day, grouping(error_code) g_error,
           status, channel, kind, department_id, to_char(day, 'YYYY-MM-DD') as day, error_code,
-          sum(count)::bigint n
+          sum(count)::bigint n, sum(sent_count)::bigint sc, sum(sent_seconds_sum)::float8 ss,
+          sum(delivered_count)::bigint dc, sum(delivered_seconds_sum)::float8 ds
         from notification_daily_rollup
         where day between ${range.from}::date and ${range.to}::date ${scopeClause(scope)}
         group by grouping sets ((status), (channel, status), (kind), (department_id), (day, status),
-          (error_code, status))
+          (error_code, status), ())
       `,
       sql<{ metric: 'sent' | 'delivered'; bucket: number; n: string }[]>`
         select metric, bucket, sum(count)::bigint n
@@ -110,12 +115,6 @@ export function createStatsReader(sql: postgres.Sql) {
         where day between ${range.from}::date and ${range.to}::date ${scopeClause(scope)}
         group by metric, bucket
       `,
-      sql<{ sc: string; ss: number; dc: string; ds: number }[]>`
-      select coalesce(sum(sent_count), 0)::bigint sc, coalesce(sum(sent_seconds_sum), 0)::float8 ss,
-        coalesce(sum(delivered_count), 0)::bigint dc, coalesce(sum(delivered_seconds_sum), 0)::float8 ds
-      from notification_daily_rollup
-      where day between ${range.from}::date and ${range.to}::date ${scopeClause(scope)}
-    `,
       readEffectiveness(scope, range),
     ]);
     const byStatus = zeroes(NOTIFICATION_STATUSES);
@@ -127,7 +126,11 @@ export function createStatsReader(sql: postgres.Sql) {
     const daily = new Map(eachDay(range).map((day) => [day, zeroes(NOTIFICATION_STATUSES)]));
     const failures = new Map<string, number>();
 
+    const grand = rollup.find(
+      (r) => r.g_status + r.g_channel + r.g_kind + r.g_department + r.g_day + r.g_error === 6,
+    );
     for (const row of rollup) {
+      if (row === grand) continue;
       const n = Number(row.n);
       // Rollup rows whose messages all moved on stay at zero; they are not figures.
       if (n === 0) continue;
@@ -167,7 +170,6 @@ export function createStatsReader(sql: postgres.Sql) {
 
     const histograms = { sent: new Map<number, number>(), delivered: new Map<number, number>() };
     for (const row of latency) histograms[row.metric].set(row.bucket, Number(row.n));
-    const s = sums[0]!;
     const summary = (metric: 'sent' | 'delivered', count: number, seconds: number): LatencySummary => ({
       count,
       meanSeconds: count ? Math.round((seconds / count) * 10) / 10 : null,
@@ -197,8 +199,8 @@ export function createStatsReader(sql: postgres.Sql) {
         byStatus: counts,
       })),
       latency: {
-        sent: summary('sent', Number(s.sc), s.ss),
-        delivered: summary('delivered', Number(s.dc), s.ds),
+        sent: summary('sent', Number(grand?.sc ?? 0), grand?.ss ?? 0),
+        delivered: summary('delivered', Number(grand?.dc ?? 0), grand?.ds ?? 0),
       },
       topFailures: [...failures]
         .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
