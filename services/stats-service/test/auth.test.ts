@@ -93,6 +93,17 @@ describe('sign-in', () => {
     expect((await new Session(h.app).signIn('nobody@hotel.test', 'wrong')).statusCode).toBe(401);
   });
 
+  it('forgets old failures once the block is over', async () => {
+    const email = h.users.managerB.email;
+    await h.database.sql`update sign_in_throttle set last_failure_at = now() - interval '2 hours',
+      blocked_until = now() - interval '1 minute' where email_key = ${email.toLowerCase()}`;
+    expect((await new Session(h.app).signIn(email, 'wrong')).statusCode).toBe(401);
+    const [row] = await h.database.sql`select failures, blocked_until from sign_in_throttle
+      where email_key = ${email.toLowerCase()}`;
+    expect(row).toMatchObject({ failures: 1, blocked_until: null });
+    expect((await new Session(h.app).signIn(email)).statusCode).toBe(303);
+  });
+
   it('signs out: the session is gone on the server', async () => {
     const s = new Session(h.app);
     await s.signIn(h.users.superAdmin.email);

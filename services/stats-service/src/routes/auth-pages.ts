@@ -2,7 +2,7 @@ import { users } from '@rappel/db';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { verifyPassword } from '../auth/passwords';
-import { createSession, deleteSession } from '../auth/sessions';
+import { createSession, deleteSession, purgeExpiredSessions } from '../auth/sessions';
 import { clearFailures, recordFailure, secondsBlocked } from '../auth/throttle';
 import { CSRF_COOKIE, pageContext, sendPage } from '../plugins/web';
 import { signInPage } from '../views/pages';
@@ -58,6 +58,7 @@ export async function authPages(app: FastifyInstance, deps: RouteDeps) {
       // A new session id at every sign-in: a planted cookie never becomes a signed-in one.
       if (request.sessionToken) await deleteSession(deps.db, request.sessionToken);
       const session = await createSession(deps.db, user.id, deps.config.SESSION_TTL_HOURS, now);
+      await purgeExpiredSessions(deps.db, now);
       reply.setCookie(cookieName, session.token, { ...cookieBase, expires: session.expiresAt });
       reply.clearCookie(CSRF_COOKIE, { path: '/' });
       request.log.info({ userId: user.id }, 'signed in');
