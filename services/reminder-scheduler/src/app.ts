@@ -21,7 +21,12 @@ import type { Logger } from 'pino';
 import type postgres from 'postgres';
 import type { Registry } from 'prom-client';
 import type { SchedulerConfig } from './config';
-import { registerJobSchedulers, type SchedulerQueue } from './job-schedulers';
+import {
+  ensureJobSchedulers,
+  type JobSchedulerSettings,
+  registerJobSchedulers,
+  type SchedulerQueue,
+} from './job-schedulers';
 import { createSchedulerMetrics } from './scheduler-metrics';
 import { createSchedulerProcessor } from './scheduler-processor';
 
@@ -97,6 +102,25 @@ export async function buildSchedulerApp(deps: SchedulerAppDeps): Promise<Schedul
   });
   await http.register(metricsPlugin, { registry });
 
+  const settings: JobSchedulerSettings = {
+    fireIntervalSeconds: config.FIRE_INTERVAL_SECONDS,
+    relayIntervalSeconds: config.RELAY_INTERVAL_SECONDS,
+    retentionTime: config.RETENTION_TIME,
+    dailyReportTime: config.DAILY_REPORT_TIME,
+    zone: config.APP_TIMEZONE,
+  };
+  let watchdog: NodeJS.Timeout | undefined;
+  const restoreMissingSchedulers = async () => {
+    try {
+      const missing = await ensureJobSchedulers(schedulerQueue, settings);
+      if (missing.length > 0)
+        logger.warn({ missing }, 'job schedulers were missing from Redis; registered again');
+    } catch (error) {
+      // Redis down: the next check tries again.
+      logger.debug({ err: error }, 'job scheduler check failed');
+    }
+  };
+
   return {
     http,
     worker,
@@ -104,16 +128,13 @@ export async function buildSchedulerApp(deps: SchedulerAppDeps): Promise<Schedul
     deliveryQueues,
     registry,
     async start() {
-      await registerJobSchedulers(schedulerQueue, {
-        fireIntervalSeconds: config.FIRE_INTERVAL_SECONDS,
-        relayIntervalSeconds: config.RELAY_INTERVAL_SECONDS,
-        retentionTime: config.RETENTION_TIME,
-        dailyReportTime: config.DAILY_REPORT_TIME,
-        zone: config.APP_TIMEZONE,
-      });
+      await registerJobSchedulers(schedulerQueue, settings);
+      watchdog = setInterval(restoreMissingSchedulers, config.JOB_SCHEDULER_CHECK_SECONDS * 1000);
+      watchdog.unref();
       worker.run().catch((error) => logger.error({ err: error }, 'scheduler worker stopped'));
     },
     async close() {
+      clearInterval(watchdog);
       await http.close();
       await worker.close();
       await schedulerQueue.close();

@@ -9,6 +9,11 @@ export const schedulerEnvSchema = baseEnvSchema.extend(reminderPolicyEnvSchema.s
   FIRE_INTERVAL_SECONDS: envInt(15, { min: 1, max: 3600 }),
   /** How often the outbox relay looks for rows without a live job, in seconds. */
   RELAY_INTERVAL_SECONDS: envInt(30, { min: 1, max: 3600 }),
+  /**
+   * How often each replica checks that the job schedulers still exist in Redis (a Redis that lost
+   * its data forgets them) and registers the missing ones again, in seconds.
+   */
+  JOB_SCHEDULER_CHECK_SECONDS: envInt(10, { min: 1, max: 3600 }),
   /** Reminders claimed per transaction. */
   FIRE_BATCH_SIZE: envInt(500, { min: 1, max: 5000 }),
   /** Rows the relay reads per page; it reads at most RELAY_MAX_ROWS_PER_TICK per tick. */

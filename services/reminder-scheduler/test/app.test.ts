@@ -27,6 +27,7 @@ beforeAll(async () => {
     QUEUE_PREFIX: prefix,
     APP_TIMEZONE: 'Europe/Paris',
     FIRE_INTERVAL_SECONDS: '1',
+    JOB_SCHEDULER_CHECK_SECONDS: '1',
     LOG_LEVEL: 'silent',
   });
   // Three replicas starting together against one Redis.
@@ -87,5 +88,22 @@ describe('scheduler app', () => {
     expect(metrics).toContain('rappel_queue_jobs{queue="scheduler"');
     app.http.health.markShuttingDown();
     expect((await app.http.inject({ url: '/readyz' })).statusCode).toBe(503);
+  });
+
+  it('registers the job schedulers again when Redis has forgotten them', async () => {
+    // What a Redis restarted without persistence looks like to the scheduler: no schedulers left.
+    const queue = apps[0]!.schedulerQueue;
+    for (const id of Object.values(SCHEDULER_JOBS)) await queue.removeJobScheduler(id);
+    expect(await queue.getJobSchedulersCount()).toBe(0);
+    const back = await waitFor(
+      async () => {
+        const schedulers = await queue.getJobSchedulers();
+        return schedulers.length === 4 ? schedulers : undefined;
+      },
+      { timeoutMs: 10_000, message: 'the job schedulers to be registered again' },
+    );
+    const byId = Object.fromEntries(back.map((s) => [s.key, s]));
+    expect(byId[SCHEDULER_JOBS.fireDueReminders]).toMatchObject({ every: 1000 });
+    expect(byId[SCHEDULER_JOBS.dailyReport]).toMatchObject({ pattern: '30 7 * * *', tz: 'Europe/Paris' });
   });
 });
