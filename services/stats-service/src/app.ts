@@ -60,7 +60,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     cookieSecure: deps.config.cookieSecure,
     now,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(async (docs) => {
+    // Swagger UI sets inline styles on its elements; its pages alone allow them.
+    docs.addHook('onSend', async (_request, reply, payload) => {
+      reply.header(
+        'content-security-policy',
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
+      );
+      return payload;
+    });
+    await docs.register(swaggerUi, { routePrefix: '/docs' });
+  });
   await app.register(healthPlugin, { checks: deps.readinessChecks });
   await app.register(metricsPlugin, { registry: deps.registry });
   errorPages(app);

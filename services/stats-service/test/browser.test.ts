@@ -68,8 +68,16 @@ afterAll(async () => {
   await h?.close();
 });
 
+/** Content-Security-Policy violations the browser reported, per page. */
+const cspViolations = new WeakMap<Page, string[]>();
+
 async function signIn(email: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
   const page = await browser.newPage({ viewport });
+  const violations: string[] = [];
+  cspViolations.set(page, violations);
+  page.on('console', (message) => {
+    if (message.text().includes('Content Security Policy')) violations.push(message.text());
+  });
   await page.goto(`${base}/`);
   expect(page.url()).toContain('/sign-in');
   await page.fill('input[name=email]', email);
@@ -82,7 +90,7 @@ const kpi = (page: Page, name: string) => page.locator(`[data-kpi="${name}"] .va
 const count = async (query: string, ...params: string[]) =>
   Number((await h.database.sql.unsafe(query, params))[0]!.n);
 
-describe('in a browser', () => {
+describe('in a browser', { timeout: 30_000 }, () => {
   it("a manager's dashboard shows their department's figures from the database", async () => {
     const page = await signIn(h.users.managerA.email);
     const total = await count('select count(*) n from notification_log where department_id = $1', h.deptA.id);
@@ -111,6 +119,7 @@ describe('in a browser', () => {
     expect(chartTotal).toBe(total);
     expect(await page.locator('table[data-testid=history] tbody tr').count()).toBe(Math.min(50, total));
     await page.screenshot({ path: `${SCREENSHOTS}dashboard-manager.png`, fullPage: true });
+    expect(cspViolations.get(page)).toEqual([]);
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: `${SCREENSHOTS}dashboard-phone.png`, fullPage: true });
     await page.close();
@@ -150,6 +159,12 @@ describe('in a browser', () => {
     const board = await page.goto(`${base}/queues`);
     expect(board?.status()).toBe(200);
     await page.close();
+    const docs = await browser.newPage();
+    await docs.goto(`${base}/docs/`, { waitUntil: 'domcontentloaded', timeout: 10_000 });
+    const title = docs.locator('.info .title');
+    await title.waitFor({ timeout: 10_000 });
+    expect(await title.textContent()).toContain('Rappel stats-service');
+    await docs.close();
   });
 
   it('a user changes their preferences, and the next reminder honours them', async () => {
