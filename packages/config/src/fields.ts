@@ -33,3 +33,7 @@ export const postgresUrl = z
   .string()
   .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// URL');
 export const redisUrl = z.string().refine((v) => /^rediss?:\/\//.test(v), 'must be a redis:// URL');
+
+/** An optional setting; an empty value (`SMTP_URL=` in a .env file) counts as unset. */
+export const envOptional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());

@@ -2,15 +2,12 @@ import {
   baseEnvSchema,
   deliveryWorkerEnvSchema,
   envInt,
+  envOptional,
   httpEnvSchema,
   linkSigningEnvSchema,
   loadConfig,
 } from '@rappel/config';
 import { z } from 'zod';
-
-/** An unset variable and an empty one (`SMTP_URL=` in a .env) mean the same. */
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 export const emailSenderEnvSchema = baseEnvSchema
   .extend(httpEnvSchema.shape)
@@ -22,7 +19,7 @@ export const emailSenderEnvSchema = baseEnvSchema
      * smtp://user:pass@host:587 (STARTTLS when offered) or smtps://user:pass@host:465.
      * Unset: messages go to the local capture (CAPTURE_DIR, listed at GET /mail).
      */
-    SMTP_URL: optional(
+    SMTP_URL: envOptional(
       z.string().regex(/^smtps?:\/\/[^/\s]+\/?$/, 'must be smtp://[user:pass@]host[:port] or smtps://…'),
     ),
     /** Pooled SMTP connections per process. */

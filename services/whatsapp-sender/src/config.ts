@@ -2,16 +2,13 @@ import {
   baseEnvSchema,
   deliveryWorkerEnvSchema,
   envInt,
+  envOptional,
   httpEnvSchema,
   linkSigningEnvSchema,
   loadConfig,
 } from '@rappel/config';
 import { LANGUAGES, NOTIFICATION_KINDS } from '@rappel/contracts';
 import { z } from 'zod';
-
-/** An unset variable and an empty one (`TWILIO_AUTH_TOKEN=` in a .env) mean the same. */
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 const CONTENT_KEY = new RegExp(`^(${NOTIFICATION_KINDS.join('|')}):(${LANGUAGES.join('|')})$`);
 
@@ -41,18 +38,18 @@ export const whatsappSenderEnvSchema = baseEnvSchema
   .extend({
     PORT: envInt(3003, { min: 0, max: 65535 }),
     /** Without the three TWILIO_* credentials, messages go to the console transport. */
-    TWILIO_ACCOUNT_SID: optional(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be AC + 32 hex')),
-    TWILIO_AUTH_TOKEN: optional(z.string().min(16)),
+    TWILIO_ACCOUNT_SID: envOptional(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be AC + 32 hex')),
+    TWILIO_AUTH_TOKEN: envOptional(z.string().min(16)),
     /** A WhatsApp sender (`whatsapp:+E164`) or a Messaging Service SID (`MG…`). */
-    TWILIO_WHATSAPP_FROM: optional(
+    TWILIO_WHATSAPP_FROM: envOptional(
       z.string().regex(/^(whatsapp:\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/, 'must be whatsapp:+E164 or MG…'),
     ),
     /** Twilio's API base URL: a regional one (https://api.dublin.ie1.twilio.com) or a test server. */
     TWILIO_API_BASE_URL: z.url().default('https://api.twilio.com'),
     /** Public URL of POST /twilio/status, as Twilio calls it (signatures are computed over it). */
-    TWILIO_STATUS_CALLBACK_URL: optional(z.url()),
+    TWILIO_STATUS_CALLBACK_URL: envOptional(z.url()),
     /** Public URL of POST /twilio/inbound; default: same origin as the status callback. */
-    TWILIO_INBOUND_URL: optional(z.url()),
+    TWILIO_INBOUND_URL: envOptional(z.url()),
     TWILIO_CONTENT_SIDS: contentSids,
     /** BullMQ limiter across every worker of the queue, in messages per second. */
     WHATSAPP_RATE_LIMIT_PER_SECOND: envInt(80, { min: 1, max: 10_000 }),
