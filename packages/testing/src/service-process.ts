@@ -29,9 +29,18 @@ export interface ServiceProcess {
 export async function startServiceProcess(
   name: ServiceName,
   env: Record<string, string>,
-  { port, readyTimeoutMs = 30_000 }: { port: number; readyTimeoutMs?: number },
+  {
+    port,
+    readyTimeoutMs = 30_000,
+    nodeArgs = [],
+  }: {
+    port: number;
+    readyTimeoutMs?: number;
+    /** Extra node flags, e.g. ['--cpu-prof', '--cpu-prof-dir=…'] (not allowed in NODE_OPTIONS). */
+    nodeArgs?: string[];
+  },
 ): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', `services/${name}/src/main.ts`], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', `services/${name}/src/main.ts`], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
