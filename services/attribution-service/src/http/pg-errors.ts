@@ -28,3 +28,33 @@ export function rethrowUnique(error: unknown, byConstraint: Record<string, () =>
   const make = pg?.code === '23505' && pg.constraint_name ? byConstraint[pg.constraint_name] : undefined;
   throw make ? make() : error;
 }
+
+/** postgres.js and socket codes meaning the database could not be reached or the connection died. */
+const UNREACHABLE_CODES = new Set([
+  'CONNECTION_CLOSED',
+  'CONNECTION_DESTROYED',
+  'CONNECTION_ENDED',
+  'CONNECT_TIMEOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+]);
+
+/**
+ * True when `error` means Postgres is unavailable (down, restarting, unreachable) rather than
+ * that the request was wrong: a driver connection error, SQLSTATE class 08 (connection
+ * exception) or 57P01–57P03 (shutting down, starting up). The caller answers 503.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') {
+      if (UNREACHABLE_CODES.has(code) || code.startsWith('08') || /^57P0[123]$/.test(code)) return true;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
