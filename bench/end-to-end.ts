@@ -5,7 +5,7 @@
  * concurrency) and bare nodemailer (same pool, same SMTP server). Also the peak RSS of each of
  * the five service processes over the whole run.
  *
- *   pnpm bench end-to-end                 # 20 000 messages, 3 runs, medians
+ *   pnpm bench end-to-end                 # 20 000 messages (--runs 3: three runs, medians)
  *   pnpm bench end-to-end --smoke         # 200 messages, 1 run: checks the script runs
  *   pnpm bench end-to-end --messages 5000 --runs 1 --cpu-prof email-sender,attribution-service
  *
@@ -32,7 +32,7 @@ const { values: args } = parseArgs({
   },
 });
 const MESSAGES = Number(args.messages ?? (args.smoke ? 200 : 20_000));
-const RUNS = Number(args.runs ?? (args.smoke ? 1 : 3));
+const RUNS = Number(args.runs ?? 1);
 const HTTP_CONCURRENCY = Number(args.concurrency);
 /** The senders' defaults (EMAIL_CONCURRENCY, WHATSAPP_CONCURRENCY, SMTP_MAX_CONNECTIONS). */
 const WORKER_CONCURRENCY = 10;
