@@ -2,7 +2,7 @@ import type { Database } from '@rappel/db';
 import { clients, departments, items, loans, rooms, users } from '@rappel/db';
 import { linkToken } from '@rappel/domain';
 import type { MessageContext } from '@rappel/templates';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { NotificationRow } from './notification-record';
 
 export interface MessageContextOptions {
@@ -28,10 +28,28 @@ export async function loadMessageContext(
   options: MessageContextOptions,
 ): Promise<MessageContext> {
   if (!row.recipientAddress) throw new MissingMessageDataError(`notification ${row.id} has no address`);
-  const [department] = await db.select().from(departments).where(eq(departments.id, row.departmentId));
-  if (!department) throw new MissingMessageDataError(`department ${row.departmentId} not found`);
+  // One query for everything a message needs (it was three round trips per message).
+  const recipientTable = row.recipientType === 'client' ? clients : users;
+  const recipientName = sql<string | null>`(select ${recipientTable.fullName} from ${recipientTable}
+    where ${recipientTable.id} = ${row.recipientId})`;
+  const [found] = await db
+    .select({
+      department: departments,
+      recipientName,
+      loan: loans,
+      item: items,
+      client: clients,
+      room: rooms,
+    })
+    .from(departments)
+    .leftJoin(loans, row.loanId ? eq(loans.id, row.loanId) : sql`false`)
+    .leftJoin(items, eq(items.id, loans.itemId))
+    .leftJoin(clients, eq(clients.id, loans.clientId))
+    .leftJoin(rooms, eq(rooms.id, loans.roomId))
+    .where(eq(departments.id, row.departmentId));
+  if (!found) throw new MissingMessageDataError(`department ${row.departmentId} not found`);
+  const { department } = found;
 
-  const recipientName = await recipientNameOf(db, row);
   const base = options.publicBaseUrl.replace(/\/$/, '');
   const recipient = { type: row.recipientType, id: row.recipientId };
   const context: MessageContext = {
@@ -40,7 +58,7 @@ export async function loadMessageContext(
     language: row.language,
     zone: options.zone,
     now: options.now,
-    recipient: { name: recipientName, address: row.recipientAddress },
+    recipient: { name: found.recipientName ?? '', address: row.recipientAddress },
     department: { name: department.name, deskLocation: department.deskLocation },
     extra: row.context ?? {},
     links: {
@@ -52,15 +70,9 @@ export async function loadMessageContext(
   if (overdueNumber) context.occurrence = Number(overdueNumber);
   if (!row.loanId) return context;
 
-  const [found] = await db
-    .select({ loan: loans, item: items, client: clients, room: rooms })
-    .from(loans)
-    .innerJoin(items, eq(items.id, loans.itemId))
-    .leftJoin(clients, eq(clients.id, loans.clientId))
-    .leftJoin(rooms, eq(rooms.id, loans.roomId))
-    .where(eq(loans.id, row.loanId));
-  if (!found) throw new MissingMessageDataError(`loan ${row.loanId} not found`);
+  if (!found.loan || !found.item) throw new MissingMessageDataError(`loan ${row.loanId} not found`);
   const { loan, item, client, room } = found;
+
   context.loan = {
     id: loan.id,
     startsAt: loan.startsAt,
@@ -74,16 +86,4 @@ export async function loadMessageContext(
     ? { name: client.fullName, roomNumber: client.roomNumber, kind: 'client' }
     : { name: room?.name ?? '', roomNumber: null, kind: 'room' };
   return context;
-}
-
-async function recipientNameOf(db: Database, row: NotificationRow): Promise<string> {
-  if (row.recipientType === 'client') {
-    const [c] = await db
-      .select({ name: clients.fullName })
-      .from(clients)
-      .where(eq(clients.id, row.recipientId));
-    return c?.name ?? '';
-  }
-  const [u] = await db.select({ name: users.fullName }).from(users).where(eq(users.id, row.recipientId));
-  return u?.name ?? '';
 }

@@ -98,26 +98,31 @@ export async function settle(
           : { ...base, skipReason: outcome.skipReason, nextAttemptAt: null };
   await db.transaction(async (tx) => {
     // Only the holder of the claim settles: a row a callback already moved on stays put.
-    await tx
-      .update(notificationLog)
-      .set(values)
-      .where(and(eq(notificationLog.id, row.id), inArray(notificationLog.status, [...ACTIONABLE_STATUSES])));
-    await recordEvent(tx, {
-      notificationId: row.id,
-      type: outcome.status,
-      status: outcome.status,
-      attempt: row.attempts,
-      errorCode: 'errorCode' in outcome ? outcome.errorCode : null,
-      detail:
-        outcome.status === 'sent'
-          ? { providerMessageId: outcome.providerMessageId }
-          : 'errorMessage' in outcome
-            ? { message: outcome.errorMessage }
-            : outcome.status === 'skipped'
-              ? { reason: outcome.skipReason }
-              : null,
-      actor,
-      at: now,
-    });
+    // Both statements go at once (pipelined on the transaction's connection).
+    await Promise.all([
+      tx
+        .update(notificationLog)
+        .set(values)
+        .where(
+          and(eq(notificationLog.id, row.id), inArray(notificationLog.status, [...ACTIONABLE_STATUSES])),
+        ),
+      recordEvent(tx, {
+        notificationId: row.id,
+        type: outcome.status,
+        status: outcome.status,
+        attempt: row.attempts,
+        errorCode: 'errorCode' in outcome ? outcome.errorCode : null,
+        detail:
+          outcome.status === 'sent'
+            ? { providerMessageId: outcome.providerMessageId }
+            : 'errorMessage' in outcome
+              ? { message: outcome.errorMessage }
+              : outcome.status === 'skipped'
+                ? { reason: outcome.skipReason }
+                : null,
+        actor,
+        at: now,
+      }),
+    ]);
   });
 }

@@ -32,23 +32,26 @@ export async function createLoan(
 
   try {
     return await commitAndPublish(ctx, async (tx) => {
-      const item = await visibleItem(tx, caller, body.itemId);
+      // Independent reads, sent at once: postgres.js pipelines them on the transaction's
+      // connection, one round trip instead of four (the create path is the API's hot path).
+      const [item, borrowerRow, [responsible], [open]] = await Promise.all([
+        visibleItem(tx, caller, body.itemId),
+        body.clientId ? visibleClient(tx, caller, body.clientId) : visibleRoom(tx, caller, body.roomId!),
+        tx.select().from(users).where(eq(users.id, body.responsibleUserId)),
+        tx
+          .select({ id: loans.id })
+          .from(loans)
+          .where(and(eq(loans.itemId, body.itemId), isNull(loans.returnedAt), isNull(loans.cancelledAt))),
+      ]);
       if (!item.active) throw new Conflict.itemInactive();
       const departmentId = item.departmentId;
-      const borrower = body.clientId
-        ? { field: 'clientId', row: await visibleClient(tx, caller, body.clientId) }
-        : { field: 'roomId', row: await visibleRoom(tx, caller, body.roomId!) };
+      const borrower = { field: body.clientId ? 'clientId' : 'roomId', row: borrowerRow };
       if (borrower.row.departmentId !== departmentId) {
         throw new FieldValidationError(borrower.field, 'field.department_mismatch');
       }
-      const [responsible] = await tx.select().from(users).where(eq(users.id, body.responsibleUserId));
       if (!responsible?.active || responsible.departmentId !== departmentId) {
         throw new FieldValidationError('responsibleUserId', 'field.not_department_staff');
       }
-      const [open] = await tx
-        .select({ id: loans.id })
-        .from(loans)
-        .where(and(eq(loans.itemId, item.id), isNull(loans.returnedAt), isNull(loans.cancelledAt)));
       if (open) throw new Conflict.itemAlreadyOnLoan();
 
       const [loan] = await tx
@@ -68,13 +71,10 @@ export async function createLoan(
           updatedAt: now,
         })
         .returning();
-      const reminders = await writePlan(tx, loan!, now, ctx.policy);
-      const notifications = await notifyBorrower(tx, loan!, {
-        kind: 'loan_created',
-        occurrence: '1',
-        now,
-        recordSkipped: false,
-      });
+      const [reminders, notifications] = await Promise.all([
+        writePlan(tx, loan!, now, ctx.policy),
+        notifyBorrower(tx, loan!, { kind: 'loan_created', occurrence: '1', now, recordSkipped: false }),
+      ]);
       return { loan: loan!, notifications, reminders };
     });
   } catch (error) {

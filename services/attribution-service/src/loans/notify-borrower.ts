@@ -3,7 +3,7 @@ import type { Executor } from '@rappel/db';
 import {
   type InsertedNotification,
   insertNotifications,
-  loadBorrower,
+  loadBorrowers,
   notificationRowsFor,
 } from '@rappel/outbox';
 import type { LoanRow } from './loan-dto';
@@ -26,7 +26,8 @@ export async function notifyBorrower(
   loan: LoanRow,
   message: BorrowerMessage,
 ): Promise<InsertedNotification[]> {
-  const borrower = await loadBorrower(tx, loan.id);
+  // The batch loader: one query (loadBorrower takes two).
+  const borrower = (await loadBorrowers(tx, [loan.id])).get(loan.id);
   if (!borrower) throw new Error(`loan ${loan.id} has no borrower`);
   const rows = notificationRowsFor(
     {
