@@ -234,6 +234,15 @@ describe('a loan, end to end', () => {
     const mails = await smtp.waitForMessages(3, 10_000);
     expect(mails).toHaveLength(3);
     expect(twilio.messages).toHaveLength(3);
+
+    // Logs name rows by id: no address, number or name of the borrower, no provider secret.
+    for (const service of services) {
+      const out = service.output();
+      expect(out.length, service.name).toBeGreaterThan(0);
+      for (const secret of [s.client.email, '+24106123456', '06123456', 'Claire Martin', twilio.authToken]) {
+        expect(out.includes(secret), `${service.name} logged ${secret}`).toBe(false);
+      }
+    }
   });
 
   it('still accepts a loan when WhatsApp fails for good, and falls back to e-mail', async () => {
