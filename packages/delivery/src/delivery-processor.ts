@@ -74,6 +74,7 @@ export function createDeliveryProcessor<M>(options: DeliveryProcessorOptions<M>)
     if (!parsed.success)
       throw new PermanentDeliveryError('BAD_PAYLOAD', `invalid job payload for job ${job.id}`);
 
+    const leaseEnds = Date.now() + leaseMs;
     const row = await claimForAttempt(db, parsed.data.notificationId, clock.now(), leaseMs);
     if (!row) {
       const leasedFor = await leaseRemainingMs(db, parsed.data.notificationId, clock.now());
@@ -115,7 +116,8 @@ export function createDeliveryProcessor<M>(options: DeliveryProcessorOptions<M>)
         { channel: channel.channel },
         Math.max(0, (now.getTime() - row.scheduledAt.getTime()) / 1000),
       );
-      await settle(db, row, { status: 'sent', providerMessageId: result.providerMessageId }, now, actor);
+      const sent = { status: 'sent', providerMessageId: result.providerMessageId } as const;
+      await settleSent(() => settle(db, row, sent, now, actor), leaseEnds - 1_000, log);
       metrics?.deliveries.inc({ channel: channel.channel, kind: row.kind, outcome: 'sent' });
       log.info('notification sent');
     } catch (error) {
@@ -160,6 +162,23 @@ export function createDeliveryProcessor<M>(options: DeliveryProcessorOptions<M>)
       throw transient;
     }
   };
+}
+
+/**
+ * Records a send the provider accepted. If Postgres is briefly unreachable, giving up would
+ * fail the attempt and the retry would send the message again; so the write is retried while
+ * our lease still keeps every other worker off the row. Past that, the error goes up as before.
+ */
+async function settleSent(write: () => Promise<void>, deadline: number, log: Logger): Promise<void> {
+  for (let delay = 200; ; delay = Math.min(delay * 2, 2_000)) {
+    try {
+      return await write();
+    } catch (error) {
+      if (Date.now() + delay >= deadline) throw error;
+      log.warn({ err: error, retryInMs: delay }, 'could not record a sent notification; retrying');
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
 }
 
 async function mootReason(db: Database, row: NotificationRow): Promise<SkipReason | null> {
