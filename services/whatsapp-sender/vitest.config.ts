@@ -1,3 +1,4 @@
-import { defineProject } from 'vitest/config';
+import { defineProject, mergeConfig } from 'vitest/config';
+import shared from '../../vitest.shared';
 
-export default defineProject({ test: { name: 'whatsapp-sender' } });
+export default mergeConfig(shared, defineProject({ test: { name: 'whatsapp-sender' } }));

@@ -1,3 +1,7 @@
-import { defineProject } from 'vitest/config';
+import { defineProject, mergeConfig } from 'vitest/config';
+import shared from '../../vitest.shared';
 
-export default defineProject({ test: { name: 'e2e', testTimeout: 90_000, hookTimeout: 90_000 } });
+export default mergeConfig(
+  shared,
+  defineProject({ test: { name: 'e2e', testTimeout: 90_000, hookTimeout: 90_000 } }),
+);
