@@ -21,6 +21,8 @@ export interface Counts {
   lost: number;
   /** Arrivals that match no expected message (should be 0). */
   unexpected: number;
+  /** The first few messages lost or doubled, `channel|loan|kind`, to look into a failure. */
+  examples?: { lost: string[]; doubled: string[] };
 }
 
 const keyOf = (m: ExpectedMessage) => `${m.channel}|${m.loanId}|${m.kind}`;
@@ -61,12 +63,22 @@ export function count(expected: ExpectedMessage[], received: Map<string, number>
   let delivered = 0;
   let duplicates = 0;
   let unexpected = 0;
+  const doubled: string[] = [];
   for (const [key, n] of received) {
     duplicates += n - 1;
+    if (n > 1) doubled.push(key);
     if (wanted.has(key)) delivered += 1;
     else unexpected += 1;
   }
-  return { expected: wanted.size, delivered, duplicates, lost: wanted.size - delivered, unexpected };
+  const lost = [...wanted].filter((key) => !received.has(key));
+  return {
+    expected: wanted.size,
+    delivered,
+    duplicates,
+    lost: wanted.size - delivered,
+    unexpected,
+    examples: { lost: lost.slice(0, 5), doubled: doubled.slice(0, 5) },
+  };
 }
 
 /** The line every scenario prints (docs/reliability.md quotes it). */
@@ -76,6 +88,9 @@ export function report(scenario: string, counts: Counts, extra: Record<string, u
     .join('');
   const line = `[faults] ${scenario}: expected=${counts.expected} delivered=${counts.delivered} duplicates=${counts.duplicates} lost=${counts.lost} unexpected=${counts.unexpected}${more}`;
   console.log(line);
+  const { lost, doubled } = counts.examples ?? { lost: [], doubled: [] };
+  if (lost.length + doubled.length > 0)
+    console.log(`[faults] ${scenario}: lost ${lost.join(' ')}; doubled ${doubled.join(' ')}`);
   return line;
 }
 
@@ -109,4 +124,15 @@ export async function settle(
   }
   await new Promise((r) => setTimeout(r, quietMs));
   return count(expected, await arrivals(s, loanOfPhone));
+}
+
+/** Prints every row not yet settled with its audit trail, to look into a lost message. */
+export async function explainOpenRows(s: Scenario): Promise<void> {
+  const rows = await s.tdb.db.execute(sql`
+    select n.id, n.channel, n.kind, n.status, n.attempts, n.lease_until, n.next_attempt_at, n.updated_at,
+      n.error_code, coalesce(json_agg(json_build_array(e.type, e.error_code, e.actor, e.at) order by e.at)
+        filter (where e.id is not null), '[]') as events
+    from notification_log n left join notification_events e on e.notification_id = n.id
+    where n.status in ('pending', 'failed') group by n.id limit 10`);
+  for (const row of rows) console.log(`[faults] open row ${JSON.stringify(row)}`);
 }

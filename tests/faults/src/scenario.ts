@@ -55,7 +55,7 @@ export interface Scenario {
   start(name: ServiceName, env?: Record<string, string>): Promise<ServiceProcess>;
   /** Calls attribution-service (the first one started) with an API key; never throws on a status. */
   api(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<ApiAnswer>;
-  /** Stops every process (SIGTERM, SIGKILL after 20 s) and everything else. */
+  /** Stops every process (SIGKILL: the scenario's Redis and database go with them) and everything else. */
   close(): Promise<void>;
 }
 
@@ -153,20 +153,10 @@ export async function startScenario(label: string): Promise<Scenario> {
       return { status: res.status, body: parsed, ms: performance.now() - started };
     },
     async close() {
-      await Promise.all(services.map((s) => stopWithin(s, 20_000)));
+      await Promise.all(services.map((s) => s.stop('SIGKILL')));
       await Promise.allSettled([smtp.close(), twilio.close(), smtpProxy.close(), pg.close(), redis.stop()]);
       await tdb.drop();
     },
   };
   return scenario;
-}
-
-/** SIGTERM, then SIGKILL if the process has not exited in time. */
-export async function stopWithin(service: ServiceProcess, ms: number): Promise<number | null> {
-  const timer = setTimeout(() => service.child.kill('SIGKILL'), ms);
-  try {
-    return await service.stop('SIGTERM');
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -9,7 +9,7 @@ import { loans } from '@rappel/db';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDesk } from '../src/borrowers';
-import { type ExpectedMessage, report, settle, statusCounts } from '../src/ledger';
+import { type ExpectedMessage, explainOpenRows, report, settle, statusCounts } from '../src/ledger';
 import { SCALE } from '../src/scale';
 import { type Scenario, startScenario } from '../src/scenario';
 import { streamLoans } from '../src/stream';
@@ -99,6 +99,7 @@ describe('Postgres unreachable for a while', () => {
       committedUnanswered: stored.length - answered201.length,
       rows: JSON.stringify(statuses),
     });
+    if (counts.lost > 0) await explainOpenRows(s);
     expect(counts).toMatchObject({ lost: 0, duplicates: 0, unexpected: 0 });
     expect(statuses).toEqual({ sent: expected.length });
   });
