@@ -31,7 +31,10 @@ let smtp: TestSmtpServer;
 let twilio: TwilioContractServer;
 let prefix: string;
 const services: ServiceProcess[] = [];
-let api: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>;
+/** What the API answered; tests read the fields they expect. */
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field in each test
+type ApiBody = any;
+let api: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: ApiBody }>;
 let whatsappUrl: string;
 
 beforeAll(async () => {
