@@ -7,7 +7,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createApiKey } from '@rappel/attribution-service/src/auth/api-keys';
-import { notificationEvents, notificationLog } from '@rappel/db';
+import { notificationEvents, notificationLog, users } from '@rappel/db';
+import { hashPassword } from '@rappel/stats-service/src/auth/passwords';
 import {
   cleanupPrefix,
   createTestDatabase,
@@ -36,18 +37,21 @@ const services: ServiceProcess[] = [];
 type ApiBody = any;
 let api: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: ApiBody }>;
 let whatsappUrl: string;
+let statsUrl: string;
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
   smtp = await startTestSmtpServer();
   twilio = await startTwilioContractServer();
   prefix = uniqueQueuePrefix('e2e');
-  const [apiPort, emailPort, waPort, schedulerPort] = await Promise.all([
+  const [apiPort, emailPort, waPort, schedulerPort, statsPort] = await Promise.all([
+    freePort(),
     freePort(),
     freePort(),
     freePort(),
     freePort(),
   ]);
+  statsUrl = `http://127.0.0.1:${statsPort}`;
   whatsappUrl = `http://127.0.0.1:${waPort}`;
   const common = {
     DATABASE_URL: tdb.url,
@@ -56,7 +60,7 @@ beforeAll(async () => {
     APP_TIMEZONE: 'Africa/Libreville',
     LOG_LEVEL: 'info',
     LINK_SIGNING_SECRET: randomBytes(32).toString('hex'),
-    PUBLIC_BASE_URL: 'http://127.0.0.1:3004',
+    PUBLIC_BASE_URL: statsUrl,
     // The site may move its "2 hours before" reminder; here 299 minutes before due, so a
     // medium loan (> 4 h) due in 299 min 15 s has its reminder fall due 15 s after creation.
     REMINDER_2H_MINUTES_BEFORE: '299',
@@ -86,6 +90,11 @@ beforeAll(async () => {
         { ...common, FIRE_INTERVAL_SECONDS: '1' },
         { port: schedulerPort },
       ),
+      startServiceProcess(
+        'stats-service',
+        { ...common, SESSION_SECRET: randomBytes(32).toString('hex') },
+        { port: statsPort },
+      ),
     ])),
   );
   const { key } = await createApiKey(tdb.db, { name: 'desk-pms', departmentId: null });
@@ -107,6 +116,37 @@ afterAll(async () => {
   // Every service stops cleanly on SIGTERM.
   expect(codes.every((c) => c === 0)).toBe(true);
 });
+
+/** A person at the pages: keeps cookies between requests and reads the form's CSRF field. */
+function pageSession() {
+  const jar = new Map<string, string>();
+  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  const remember = (res: Response) => {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const [name, ...value] = pair!.split('=');
+      jar.set(name!.trim(), value.join('='));
+    }
+  };
+  return {
+    async get(url: string) {
+      const res = await fetch(url, { headers: { cookie: cookie() }, redirect: 'manual' });
+      remember(res);
+      const body = await res.text();
+      return { status: res.status, body, csrf: /name="_csrf" value="([^"]+)"/.exec(body)?.[1] ?? '' };
+    },
+    async post(url: string, form: Record<string, string>) {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(form).toString(),
+        redirect: 'manual',
+      });
+      remember(res);
+      return { status: res.status, location: res.headers.get('location') };
+    },
+  };
+}
 
 const rowsOf = (loanId: string, kind: string) =>
   tdb.db
@@ -170,7 +210,7 @@ describe('a loan, end to end', () => {
     expect(mail!.text).toContain('Claire Martin');
     const header = (name: string) =>
       (mail!.headerLines.find((h) => h.key === name)?.line ?? '').replace(/\r\n\s+/g, ' ');
-    expect(header('list-unsubscribe')).toMatch(/^List-Unsubscribe: <http:\/\/127\.0\.0\.1:3004\/u\/[^>]+>$/);
+    expect(header('list-unsubscribe')).toMatch(new RegExp(`^List-Unsubscribe: <${statsUrl}/u/[^>]+>$`));
     expect(header('list-unsubscribe-post')).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
     expect(mail!.attachments.some((a) => a.contentType.startsWith('text/calendar'))).toBe(true);
     const wa = await waitFor(() => twilio.messages[0], {
@@ -279,5 +319,119 @@ describe('a loan, end to end', () => {
     } finally {
       twilio.clearFailures();
     }
+  });
+
+  it('honours at the next reminder a choice the borrower made through the link in the e-mail', async () => {
+    const s = await scene();
+    const before = smtp.messages.length;
+    const dueAt = new Date(Date.now() + 299 * 60_000 + 25_000);
+    const created = await api('POST', '/v1/loans', {
+      itemId: s.itemId,
+      clientId: s.client.id,
+      responsibleUserId: s.staffId,
+      dueAt: dueAt.toISOString(),
+    });
+    expect(created.status).toBe(201);
+    const loanId = created.body.loan?.id ?? created.body.id;
+    const mails = await smtp.waitForMessages(before + 1, 30_000);
+    const mail = mails.find((m) => m.envelope.to.includes(s.client.email))!;
+    const link = new RegExp(`${statsUrl}/p/[A-Za-z0-9._-]+`).exec(mail.text ?? '')?.[0];
+    expect(link, 'preferences link in the e-mail').toBeTruthy();
+
+    // The borrower opens the link (no account) and turns off "two hours before".
+    const browser = pageSession();
+    const page = await browser.get(link!);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('Claire Martin');
+    const saved = await browser.post(link!, {
+      _csrf: page.csrf,
+      emailEnabled: 'on',
+      whatsappEnabled: 'on',
+      whatsappNumber: '+24106123456',
+      reminderD2: 'on',
+      reminderD1: 'on',
+      reminderDueDay: 'on',
+    });
+    expect(saved.status).toBe(303);
+
+    const reminders = await waitFor(
+      async () => {
+        const rows = await rowsOf(loanId, 'reminder_2h');
+        return rows.length === 2 ? rows : undefined;
+      },
+      { timeoutMs: 60_000, message: 'reminder_2h rows' },
+    );
+    expect(reminders.map((r) => [r.status, r.skipReason])).toEqual([
+      ['skipped', 'toggle_off'],
+      ['skipped', 'toggle_off'],
+    ]);
+    expect(smtp.messages.filter((m) => m.envelope.to.includes(s.client.email))).toHaveLength(1);
+  });
+
+  it('sends a message again when a manager replays it after a failure', async () => {
+    const s = await scene();
+    smtp.fail({ stage: 'RCPT', code: 550, recipient: s.client.email });
+    const created = await api('POST', '/v1/loans', {
+      itemId: s.itemId,
+      clientId: s.client.id,
+      responsibleUserId: s.staffId,
+      dueDate: new Date(Date.now() + 6 * 86_400_000).toISOString().slice(0, 10),
+    });
+    expect(created.status).toBe(201);
+    const loanId = created.body.loan?.id ?? created.body.id;
+    const failed = await waitFor(
+      async () => {
+        const rows = await rowsOf(loanId, 'loan_created');
+        return rows.find((r) => r.channel === 'email' && r.status === 'permanent_failure');
+      },
+      { timeoutMs: 30_000, message: 'the e-mail to fail for good' },
+    );
+    expect(failed).toMatchObject({ errorCode: '550', attempts: 1 });
+    smtp.reset(); // the mailbox exists again
+
+    // A manager of that department signs in and replays it from the message page.
+    const manager = await api('POST', '/v1/users', {
+      departmentId: s.departmentId,
+      email: `manager-${randomBytes(3).toString('hex')}@hotel.test`,
+      fullName: 'Marc Obiang',
+      role: 'dept_manager',
+    });
+    expect(manager.status).toBe(201);
+    await tdb.db
+      .update(users)
+      .set({ passwordHash: await hashPassword('correct horse battery staple') })
+      .where(eq(users.id, manager.body.id));
+    const browser = pageSession();
+    const signIn = await browser.get(`${statsUrl}/sign-in`);
+    const signedIn = await browser.post(`${statsUrl}/sign-in`, {
+      _csrf: signIn.csrf,
+      email: manager.body.email,
+      password: 'correct horse battery staple',
+    });
+    expect(signedIn).toMatchObject({ status: 303, location: '/' });
+    const detail = await browser.get(`${statsUrl}/notifications/${failed!.id}`);
+    expect(detail.status).toBe(200);
+    expect(detail.body).toContain('550');
+    const replay = await browser.post(`${statsUrl}/notifications/${failed!.id}/replay`, {
+      _csrf: detail.csrf,
+    });
+    expect(replay.status).toBe(303);
+
+    const sent = await waitFor(
+      async () => {
+        const [row] = await tdb.db.select().from(notificationLog).where(eq(notificationLog.id, failed!.id));
+        return row?.status === 'sent' ? row : undefined;
+      },
+      { timeoutMs: 30_000, message: 'the replayed e-mail to be sent' },
+    );
+    expect(sent.attempts).toBe(2);
+    const events = await tdb.db
+      .select()
+      .from(notificationEvents)
+      .where(eq(notificationEvents.notificationId, failed!.id))
+      .orderBy(asc(notificationEvents.at));
+    expect(events.map((e) => e.type)).toEqual(['permanent_failure', 'replayed', 'sent']);
+    expect(events[1]!.actor).toBe(manager.body.id);
+    expect(smtp.messages.some((m) => m.envelope.to.includes(s.client.email))).toBe(true);
   });
 });
