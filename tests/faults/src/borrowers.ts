@@ -55,11 +55,11 @@ export async function createDesk(db: Database, count: number, { whatsapp = true 
   }));
   await insertChunked(borrowers, (chunk) =>
     db.insert(clients).values(
-      chunk.map((b, i) => ({
+      chunk.map((b) => ({
         id: b.clientId,
         departmentId: department!.id,
         kind: 'guest' as const,
-        fullName: `Claire Martin ${i}`,
+        fullName: 'Claire Martin',
         email: b.email,
         phone: b.phone,
         language: 'fr' as const,
@@ -81,11 +81,11 @@ export async function createDesk(db: Database, count: number, { whatsapp = true 
     );
   await insertChunked(borrowers, (chunk) =>
     db.insert(items).values(
-      chunk.map((b, i) => ({
+      chunk.map((b) => ({
         id: b.itemId,
         departmentId: department!.id,
         name: 'Vidéoprojecteur Epson',
-        inventoryNumber: `INV-${tag}-${i}`,
+        inventoryNumber: `INV-${b.email}`,
       })),
     ),
   );

@@ -21,8 +21,10 @@ beforeAll(async () => {
   await Promise.all([
     s.start('attribution-service'),
     s.start('reminder-scheduler'),
-    s.start('email-sender'),
-    s.start('whatsapp-sender'),
+    // A worker that sent a message keeps trying to record it while its lease holds: the lease
+    // must outlast the outage, as the default (120 s) does.
+    s.start('email-sender', { DELIVERY_LEASE_SECONDS: '60' }),
+    s.start('whatsapp-sender', { DELIVERY_LEASE_SECONDS: '60' }),
   ]);
 });
 
@@ -54,6 +56,10 @@ describe('Postgres unreachable for a while', () => {
 
     // Every request got an answer, within a few seconds, and a failure is a clean 503.
     const answers = streamed.map((l) => l.answer);
+    const api = s.services.find((p) => p.name === 'attribution-service')!;
+    if (answers.some((a) => a.status === 0)) {
+      console.log(`[faults] attribution-service exited ${api.child.exitCode}:\n${api.output().slice(-3000)}`);
+    }
     expect(answers.filter((a) => a.status === 0)).toEqual([]);
     const slowest = Math.max(...answers.map((a) => a.ms));
     expect(slowest).toBeLessThan(5_000);
