@@ -29,6 +29,8 @@ export const statsEnvSchema = baseEnvSchema
     COOKIE_SECURE: envBoolean(false).optional(),
     /** Sign-in attempts allowed per IP per minute (on top of the per-account backoff). */
     SIGN_IN_RATE_LIMIT_PER_MINUTE: envInt(10, { min: 1, max: 10_000 }),
+    /** Seconds between two folds of the rollup deltas into the rollups (`fold_notification_rollups()`). */
+    ROLLUP_FOLD_INTERVAL_SECONDS: envInt(5, { min: 1, max: 3600 }),
     /** Country used to read national phone numbers typed on the preferences page. */
     PHONE_DEFAULT_REGION: z
       .string()

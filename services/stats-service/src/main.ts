@@ -5,6 +5,7 @@ import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app';
 import { loadStatsConfig } from './config';
 import { createSchedulerQueue } from './scheduler-queue';
+import { startRollupFolding } from './stats/fold';
 
 const config = loadStatsConfig(process.env);
 const logger = createLogger('stats-service', config.LOG_LEVEL);
@@ -43,6 +44,13 @@ const app = await buildApp({
   logger,
 });
 
+// The log and loan triggers append rollup deltas; this moves them into the rollups.
+const folding = startRollupFolding({
+  sql: database.sql,
+  intervalMs: config.ROLLUP_FOLD_INTERVAL_SECONDS * 1000,
+  logger,
+});
+
 closeWithGrace({ delay: config.SHUTDOWN_GRACE_SECONDS * 1000 }, async ({ err, signal }) => {
   if (err) logger.error({ err }, 'stopping after an error');
   else logger.info({ signal }, 'stopping');
@@ -51,6 +59,7 @@ closeWithGrace({ delay: config.SHUTDOWN_GRACE_SECONDS * 1000 }, async ({ err, si
   await closeDeliveryQueues(queues);
   await schedulerQueue.close();
   redis.disconnect();
+  await folding.stop();
   await database.close();
 });
 

@@ -16,7 +16,7 @@ export function registerStatsMetrics(registry: Registry, sql: postgres.Sql, queu
     registers: [registry],
     async collect() {
       const rows = await sql<{ channel: string; kind: string; status: string; n: string }[]>`
-        select channel, kind, status, sum(count)::bigint n from notification_daily_rollup
+        select channel, kind, status, sum(count)::bigint n from notification_daily_rollup_current
         group by channel, kind, status`;
       this.reset();
       for (const r of rows) this.set({ channel: r.channel, kind: r.kind, status: r.status }, Number(r.n));
@@ -31,7 +31,7 @@ export function registerStatsMetrics(registry: Registry, sql: postgres.Sql, queu
       const [row] = await sql<{ ss: number | null; sc: string; ds: number | null; dc: string }[]>`
         select sum(sent_seconds_sum)::float8 ss, sum(sent_count)::bigint sc,
           sum(delivered_seconds_sum)::float8 ds, sum(delivered_count)::bigint dc
-        from notification_daily_rollup where day >= current_date - 1`;
+        from notification_daily_rollup_current where day >= current_date - 1`;
       const mean = (sum: number | null, n: string) => (Number(n) > 0 && sum !== null ? sum / Number(n) : 0);
       this.set({ metric: 'sent' }, mean(row?.ss ?? null, row?.sc ?? '0'));
       this.set({ metric: 'delivered' }, mean(row?.ds ?? null, row?.dc ?? '0'));

@@ -1,9 +1,12 @@
 import { createTestDatabase, fixtures, type TestDatabase } from '@rappel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { foldRollups } from '../src/stats/fold';
 
 /**
- * The rollups are kept by triggers: after any mix of inserts, updates and deletes they must
- * equal a naive GROUP BY over notification_log.
+ * The rollups are kept by triggers that append deltas, folded into the rollups by
+ * fold_notification_rollups(): after any mix of inserts, updates and deletes, the `*_current`
+ * views (rollups plus unfolded deltas) must equal a naive GROUP BY over notification_log, and
+ * after a fold so must the rollup tables alone.
  */
 let database: TestDatabase;
 let departments: string[];
@@ -18,8 +21,13 @@ afterAll(async () => {
   await database?.drop();
 });
 
-async function rollupMatchesLog() {
+/** `current`: the views readers use (rollups + unfolded deltas); `rollup`: the rollup tables alone. */
+async function rollupMatchesLog(source: 'current' | 'rollup' = 'current') {
   const { sql } = database;
+  const suffix = source === 'current' ? '_current' : '';
+  const daily = sql(`notification_daily_rollup${suffix}`);
+  const latency = sql(`notification_latency_rollup${suffix}`);
+  const effectiveness = sql(`reminder_effectiveness_rollup${suffix}`);
   const diff = await sql`
     with naive as (
       select (created_at at time zone (select timezone from stats_settings))::date as day, department_id,
@@ -30,11 +38,13 @@ async function rollupMatchesLog() {
         round(coalesce(sum(extract(epoch from delivered_at - created_at)), 0)::numeric, 3) as delivered_seconds
       from notification_log group by 1, 2, 3, 4, 5, 6
     ), rolled as (
-      select day, department_id, channel, kind, status, error_code, count, sent_count,
-        round(sent_seconds_sum::numeric, 3) as sent_seconds, delivered_count,
-        round(delivered_seconds_sum::numeric, 3) as delivered_seconds
-      from notification_daily_rollup
-      where count <> 0 or sent_count <> 0 or delivered_count <> 0
+      select day, department_id, channel, kind, status, error_code, sum(count)::bigint as count,
+        sum(sent_count)::bigint as sent_count, round(sum(sent_seconds_sum)::numeric, 3) as sent_seconds,
+        sum(delivered_count)::bigint as delivered_count,
+        round(sum(delivered_seconds_sum)::numeric, 3) as delivered_seconds
+      from ${daily}
+      group by 1, 2, 3, 4, 5, 6
+      having sum(count) <> 0 or sum(sent_count) <> 0 or sum(delivered_count) <> 0
     )
     (select 'missing' as side, * from naive except select 'missing', * from rolled)
     union all
@@ -50,7 +60,8 @@ async function rollupMatchesLog() {
         'delivered', latency_bucket(extract(epoch from delivered_at - created_at)::float8), count(*)::bigint
       from notification_log where delivered_at is not null group by 1, 2, 3, 4, 5
     ), rolled as (
-      select day, department_id, channel, metric, bucket, count n from notification_latency_rollup where count <> 0
+      select day, department_id, channel, metric, bucket, sum(count)::bigint n from ${latency}
+      group by 1, 2, 3, 4, 5 having sum(count) <> 0
     )
     (select * from naive except select * from rolled) union all (select * from rolled except select * from naive)`;
   const effectivenessDiff = await sql`
@@ -64,14 +75,34 @@ async function rollupMatchesLog() {
         and l.status in ('sent', 'delivered', 'read') and lo.cancelled_at is null
       group by 1, 2, 3, 4
     ), rolled as (
-      select day, department_id, kind, channel, reminded, returned_on_time, returned_late
-      from reminder_effectiveness_rollup where reminded <> 0 or returned_on_time <> 0 or returned_late <> 0
+      select day, department_id, kind, channel, sum(reminded)::bigint reminded,
+        sum(returned_on_time)::bigint returned_on_time, sum(returned_late)::bigint returned_late
+      from ${effectiveness} group by 1, 2, 3, 4
+      having sum(reminded) <> 0 or sum(returned_on_time) <> 0 or sum(returned_late) <> 0
     )
     (select * from naive except select * from rolled) union all (select * from rolled except select * from naive)`;
   return { diff: [...diff], latencyDiff: [...latencyDiff], effectivenessDiff: [...effectivenessDiff] };
 }
 
 const CLEAN = { diff: [], latencyDiff: [], effectivenessDiff: [] };
+
+async function unfoldedDeltas(): Promise<number> {
+  const [row] = (await database.sql`
+    select (select count(*) from notification_daily_rollup_delta)
+      + (select count(*) from notification_latency_rollup_delta)
+      + (select count(*) from reminder_effectiveness_rollup_delta) as n`) as unknown as [{ n: string }];
+  return Number(row.n);
+}
+
+/** Exact with the deltas unfolded (when `withDeltas`, there must be some), then after a fold. */
+async function expectExact({ withDeltas = true } = {}) {
+  if (withDeltas) expect(await unfoldedDeltas()).toBeGreaterThan(0);
+  expect(await rollupMatchesLog('current')).toEqual(CLEAN);
+  expect(await foldRollups(database.sql)).toBeGreaterThanOrEqual(0);
+  expect(await unfoldedDeltas()).toBe(0);
+  expect(await rollupMatchesLog('rollup')).toEqual(CLEAN);
+  expect(await rollupMatchesLog('current')).toEqual(CLEAN);
+}
 
 describe('notification rollups', () => {
   it('follow bulk inserts, single and bulk updates, and deletes', async () => {
@@ -90,7 +121,12 @@ describe('notification rollups', () => {
         case when g % 6 in (1, 2) then now() - (g % 20) * interval '7 hours' + (g % 300) * interval '1 second' end,
         case when g % 6 = 2 then now() - (g % 20) * interval '7 hours' + (g % 900) * interval '1 second' end
       from generate_series(1, 600) g`;
-    expect(await rollupMatchesLog()).toEqual(CLEAN);
+    // The triggers wrote deltas only: the rollups are still empty, the views already exact.
+    const [{ n: rolled }] = (await sql`select count(*)::int n from notification_daily_rollup`) as unknown as [
+      { n: number },
+    ];
+    expect(rolled).toBe(0);
+    await expectExact();
 
     // A sender's single-row transitions.
     await sql`update notification_log set status = 'sent', sent_at = created_at + interval '42 seconds'
@@ -102,15 +138,17 @@ describe('notification rollups', () => {
     await sql`update notification_log set attempts = attempts + 1 where status = 'pending'`;
     await sql`update notification_log set department_id = ${departments[0]!} where idempotency_key like 'k1%'`;
     await sql`delete from notification_log where idempotency_key like 'k2%'`;
-    expect(await rollupMatchesLog()).toEqual(CLEAN);
+    // Folded rollups plus new deltas on top of them.
+    await expectExact();
   });
 
   it('rebuilds from the log in another zone, and the triggers then use that zone', async () => {
     const { sql } = database;
     await sql`select rebuild_notification_rollups('Pacific/Kiritimati')`;
-    expect(await rollupMatchesLog()).toEqual(CLEAN);
+    expect(await unfoldedDeltas()).toBe(0);
+    await expectExact({ withDeltas: false });
     await sql`update notification_log set status = 'cancelled' where idempotency_key like 'k3%'`;
-    expect(await rollupMatchesLog()).toEqual(CLEAN);
+    await expectExact();
     await sql`select rebuild_notification_rollups('Africa/Libreville')`;
   });
 
@@ -138,16 +176,16 @@ describe('notification rollups', () => {
         (array['sent','delivered','pending','read','permanent_failure'])[1 + g % 5],
         now() - interval '2 days', now() - interval '2 days' + interval '9 seconds'
       from generate_series(1, 30) g, unnest(array['reminder_d2','reminder_d1','reminder_2h','overdue']) k`;
-    expect(await rollupMatchesLog()).toEqual(CLEAN);
+    await expectExact();
     await sql`update loans set returned_at = due_at - interval '1 hour' where id = any(${sql.array(loanIds.slice(0, 2))}::uuid[])`;
     await sql`update loans set returned_at = due_at + interval '3 hours' where id = ${loanIds[2]!}`;
     await sql`update loans set cancelled_at = now() where id = ${loanIds[3]!}`;
-    expect(await rollupMatchesLog()).toEqual(CLEAN);
+    await expectExact();
     await sql`update loans set due_at = due_at + interval '1 day', version = version + 1 where id = ${loanIds[2]!}`;
     await sql`update loans set notes = 'no change that matters' where id = ${loanIds[4]!}`;
     await sql`update notification_log set status = 'sent' where status = 'pending' and loan_id is not null`;
     await sql`delete from notification_log where idempotency_key like 'e1%'`;
-    expect(await rollupMatchesLog()).toEqual(CLEAN);
+    await expectExact();
     const [{ onTime }] = (await sql`
       select sum(returned_on_time)::int as "onTime" from reminder_effectiveness_rollup`) as unknown as [
       { onTime: number },
@@ -155,12 +193,38 @@ describe('notification rollups', () => {
     expect(onTime).toBeGreaterThan(0);
   });
 
+  it("leaves an open transaction's deltas to a later fold, and a second fold waits for none", async () => {
+    const { sql } = database;
+    expect(await unfoldedDeltas()).toBe(0);
+    let foldedMeanwhile = -2;
+    await sql.begin(async (tx) => {
+      await tx`
+        insert into notification_log (idempotency_key, department_id, kind, channel, recipient_type,
+          recipient_id, status, created_at)
+        select 'u' || g, ${departments[1]!}, 'loan_created', 'email', 'client', gen_random_uuid(), 'pending', now()
+        from generate_series(1, 5) g`;
+      // Another connection folds while this transaction's deltas are not committed.
+      foldedMeanwhile = await foldRollups(sql);
+    });
+    expect(foldedMeanwhile).toBe(0);
+    await expectExact();
+    // One fold at a time: a fold while another holds the lock returns -1 at once.
+    await sql.begin(async (tx) => {
+      await tx`select pg_advisory_xact_lock(hashtext('fold_notification_rollups'))`;
+      expect(await foldRollups(sql)).toBe(-1);
+    });
+  });
+
   it('empties with a truncate of the log', async () => {
     const { sql } = database;
+    await sql`update notification_log set attempts = attempts + 1 where idempotency_key like 'u%'`;
+    await sql`update notification_log set status = 'sent', sent_at = now() where idempotency_key like 'u%'`;
+    expect(await unfoldedDeltas()).toBeGreaterThan(0);
     await sql`truncate notification_log cascade`;
-    const [{ n }] = (await sql`select count(*)::int n from notification_daily_rollup`) as unknown as [
+    const [{ n }] = (await sql`select count(*)::int n from notification_daily_rollup_current`) as unknown as [
       { n: number },
     ];
     expect(n).toBe(0);
+    expect(await unfoldedDeltas()).toBe(0);
   });
 });

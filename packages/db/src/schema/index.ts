@@ -3,3 +3,4 @@ export * from './core';
 export * from './loans';
 export * from './notifications';
 export * from './stats';
+export * from './stats-deltas';

@@ -16,7 +16,9 @@ import {
  * Read model of stats-service, kept current by statement-level triggers on notification_log
  * (migration `stats_rollup`): no writer has to remember it. `day` is the row's creation date
  * in the zone held by `stats_settings` (APP_TIMEZONE); `rebuild_notification_rollups()`
- * recomputes both tables from the log after a zone change.
+ * recomputes both tables from the log after a zone change. Since migration `rollup_deltas` the
+ * triggers append to the `*_delta` tables (schema/stats-deltas.ts) and
+ * `fold_notification_rollups()` moves those here; read the `*_current` views.
  */
 export const notificationDailyRollup = pgTable(
   'notification_daily_rollup',
