@@ -93,6 +93,10 @@ export const MESSAGES = {
     fr: 'L’échéance doit être dans le futur.',
     en: 'The due time must be in the future.',
   },
+  'field.due_too_far': {
+    fr: 'L’échéance doit être avant l’an 9000.',
+    en: 'The due time must be before the year 9000.',
+  },
   'field.department_mismatch': {
     fr: 'N’appartient pas au département du matériel.',
     en: 'Does not belong to the item’s department.',

@@ -25,9 +25,16 @@ export function dueFromBody(
   }
 }
 
-/** A due instant must come after the start and after now. */
+/**
+ * Latest accepted due instant. The plan's overdue alerts fall days after the due date, and a
+ * local date past 9999-12-31 cannot be written, so a due near year 9999 would fail with a 500.
+ */
+const LATEST_DUE = Date.UTC(9000, 0, 1);
+
+/** A due instant must come after the start and after now, and before LATEST_DUE. */
 export function checkDue(due: { dueAt: Date; field: string }, startsAt: Date, now: Date): void {
   if (due.dueAt.getTime() <= startsAt.getTime())
     throw new FieldValidationError(due.field, 'field.due_before_start');
   if (due.dueAt.getTime() <= now.getTime()) throw new FieldValidationError(due.field, 'field.due_in_past');
+  if (due.dueAt.getTime() >= LATEST_DUE) throw new FieldValidationError(due.field, 'field.due_too_far');
 }
