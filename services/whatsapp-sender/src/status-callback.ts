@@ -1,7 +1,7 @@
 import type { NotificationStatus } from '@rappel/contracts';
-import { type Database, notificationLog } from '@rappel/db';
+import { type Database, type Executor, notificationEvents, notificationLog } from '@rappel/db';
 import { type NotificationRow, recordEvent } from '@rappel/delivery';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 
 /** Twilio message statuses (message_enum_status) and the row status each one means. */
 const TWILIO_TO_OURS: Record<string, NotificationStatus | undefined> = {
@@ -27,6 +27,24 @@ const MOVES_FROM: Partial<Record<NotificationStatus, NotificationStatus[]>> = {
   undelivered: ['sent'],
   permanent_failure: ['sent'],
 };
+
+async function alreadyRecorded(tx: Executor, notificationId: string, cb: StatusCallback): Promise<boolean> {
+  const [seen] = await tx
+    .select({ id: notificationEvents.id })
+    .from(notificationEvents)
+    .where(
+      and(
+        eq(notificationEvents.notificationId, notificationId),
+        eq(notificationEvents.type, 'callback'),
+        sql`${notificationEvents.detail}->>'twilioStatus' = ${cb.twilioStatus}`,
+        cb.errorCode === null
+          ? isNull(notificationEvents.errorCode)
+          : eq(notificationEvents.errorCode, cb.errorCode),
+      ),
+    )
+    .limit(1);
+  return seen !== undefined;
+}
 
 export interface StatusCallback {
   messageSid: string;
@@ -84,6 +102,9 @@ export async function applyStatusCallback(db: Database, cb: StatusCallback): Pro
         .where(eq(notificationLog.id, row.id))
         .returning();
     }
+    // Twilio retries callbacks and anyone can replay a signed one: a callback that changes
+    // nothing and was already recorded (same status and error) is not recorded again.
+    if (!moves && (await alreadyRecorded(tx, row.id, cb))) return { outcome: 'unchanged' as const, row };
     await recordEvent(tx, {
       notificationId: row.id,
       type: 'callback',
