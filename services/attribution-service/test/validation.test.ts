@@ -105,6 +105,7 @@ describe('malformed requests never give a 5xx', () => {
     });
     expect(res.statusCode).toBe(400);
     expect(res.json().code).toBe('MALFORMED_JSON');
+    expect(res.json().field).toBe('body');
   });
 
   it('a wrong content type → 415', async () => {

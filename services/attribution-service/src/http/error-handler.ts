@@ -70,7 +70,14 @@ export function toErrorBody(error: FastifyError | Error, lang: Language): ErrorB
   }
   const mapped =
     FASTIFY_CODES[fastifyError.code] ?? (error instanceof SyntaxError ? 'MALFORMED_JSON' : undefined);
-  if (mapped) return body(statusCode, mapped, translate(mapped, lang));
+  // Unparseable JSON is the whole body's fault: every 400 names the field at fault.
+  if (mapped)
+    return body(
+      statusCode,
+      mapped,
+      translate(mapped, lang),
+      mapped === 'MALFORMED_JSON' ? { field: 'body' } : {},
+    );
   if (isMessageKey(fastifyError.code)) {
     const field = CONFLICT_FIELDS[fastifyError.code];
     return body(statusCode, fastifyError.code, translate(fastifyError.code, lang), field ? { field } : {});
