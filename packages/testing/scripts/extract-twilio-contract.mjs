@@ -1,6 +1,8 @@
 // Extracts the Messages resource from Twilio's official OpenAPI document (twilio_api_v2010.json,
 // github.com/twilio/twilio-oai) into contracts/twilio-messages.openapi.json, which the Twilio
-// contract server loads. Everything kept is copied verbatim; only unrelated paths are dropped.
+// contract server loads. Everything kept is copied verbatim; unrelated paths are dropped, and so
+// are `example`/`examples` blocks: they document sample responses (with sample account SIDs that
+// look like credentials) and are not part of the contract the server checks.
 //   node packages/testing/scripts/extract-twilio-contract.mjs path/to/twilio_api_v2010.json
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -31,13 +33,23 @@ const visit = (node) => {
 const paths = Object.fromEntries(PATHS.map((p) => [p, full.paths[p]]));
 visit(paths);
 
+const withoutExamples = (node) => {
+  if (Array.isArray(node)) return node.map(withoutExamples);
+  if (!node || typeof node !== 'object') return node;
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([key]) => key !== 'example' && key !== 'examples')
+      .map(([key, value]) => [key, withoutExamples(value)]),
+  );
+};
+
 const extract = {
   openapi: full.openapi,
   info: { ...full.info, 'x-rappel-extract': `Messages resource only, from ${source.split('/').pop()}` },
   servers: full.servers,
   security: full.security,
-  paths,
-  components: { securitySchemes: full.components.securitySchemes, schemas },
+  paths: withoutExamples(paths),
+  components: { securitySchemes: full.components.securitySchemes, schemas: withoutExamples(schemas) },
 };
 const out = join(dirname(fileURLToPath(import.meta.url)), '..', 'contracts', 'twilio-messages.openapi.json');
 writeFileSync(out, `${JSON.stringify(extract, null, 2)}\n`);

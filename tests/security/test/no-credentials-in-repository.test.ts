@@ -25,9 +25,9 @@ const PATTERNS: Array<{ name: string; regex: RegExp }> = [
   { name: 'Slack or GitHub token', regex: /\b(xox[abpr]-[0-9A-Za-z-]{10,}|gh[pousr]_[0-9A-Za-z]{36})\b/g },
 ];
 
-/** Documentation values: one repeated character (Twilio's ACaaaa…), or the words of an example. */
+/** The words of a documented example (`smtp://user:password@host:port`). */
 const isPlaceholder = (value: string): boolean =>
-  /(AC|SK)([0-9a-f])\2{31}/i.test(value) || /\/\/(user|USER|username):(pass|password|PASSWORD)@/.test(value);
+  /\/\/(user|USER|username):(pass|password|PASSWORD)@/.test(value);
 
 function trackedFiles(): string[] {
   return execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' })
