@@ -4,6 +4,7 @@ import type { Caller } from '../auth/api-keys';
 import { canSee } from '../auth/scope';
 import { Conflict, NotFound } from '../http/errors';
 import type { LoanRow } from './loan-dto';
+import { cancelScheduledReminders } from './reminder-plan-rows';
 
 /** The loan, if the caller may see it (another department's loan is a 404, like a missing one). */
 export async function findLoan(db: Executor, caller: Caller, id: string): Promise<LoanRow> {
@@ -23,4 +24,26 @@ export async function lockLoan(tx: Executor, caller: Caller, id: string): Promis
 export function assertOpen(loan: LoanRow): void {
   if (loan.cancelledAt) throw new Conflict.loanCancelled();
   if (loan.returnedAt) throw new Conflict.loanAlreadyReturned();
+}
+
+/**
+ * Ends a loan the caller may see and that is still out: locks it, stamps `returnedAt` or
+ * `cancelledAt` with `now`, and cancels what is left of its reminder plan.
+ */
+export async function closeLoan(
+  tx: Executor,
+  caller: Caller,
+  id: string,
+  how: 'returnedAt' | 'cancelledAt',
+  now: Date,
+): Promise<LoanRow> {
+  const current = await lockLoan(tx, caller, id);
+  assertOpen(current);
+  const [loan] = await tx
+    .update(loans)
+    .set({ [how]: now, updatedAt: now })
+    .where(eq(loans.id, current.id))
+    .returning();
+  await cancelScheduledReminders(tx, loan!.id);
+  return loan!;
 }
