@@ -3,7 +3,7 @@
 // contract server loads. Everything kept is copied verbatim; unrelated paths are dropped, and so
 // are `example`/`examples` blocks: they document sample responses (with sample account SIDs that
 // look like credentials) and are not part of the contract the server checks.
-//   node packages/testing/scripts/extract-twilio-contract.mjs path/to/twilio_api_v2010.json
+//   node packages/testing/scripts/extract-twilio-contract.mjs path/to/twilio_api_v2010.json && pnpm format
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
