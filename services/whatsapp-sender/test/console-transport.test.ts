@@ -2,50 +2,24 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { insertNotifications, loadBorrower, notificationRowsFor } from '@rappel/outbox';
-import { createProducerConnection, createWorkerConnection } from '@rappel/queue';
-import {
-  cleanupPrefix,
-  createTestDatabase,
-  fixtures,
-  type TestDatabase,
-  testEnv,
-  uniqueQueuePrefix,
-} from '@rappel/testing';
-import type { Redis } from 'ioredis';
-import { pino } from 'pino';
+import { fixtures, type TestDatabase } from '@rappel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWhatsAppService, closeWhatsAppService, type WhatsAppService } from '../src/app';
-import { loadWhatsAppSenderConfig } from '../src/config';
+import type { WhatsAppService } from '../src/app';
+import { startWhatsAppHarness, type WhatsAppHarness } from './harness';
 
+let h: WhatsAppHarness;
 let tdb: TestDatabase;
 let dir: string;
-let prefix: string;
-let producer: Redis;
-let workerConnection: Redis;
 let service: WhatsAppService;
 
 beforeAll(async () => {
-  tdb = await createTestDatabase();
   dir = await mkdtemp(join(tmpdir(), 'rappel-whatsapp-'));
-  prefix = uniqueQueuePrefix('whatsapp-console');
-  producer = createProducerConnection(testEnv.redisUrl);
-  workerConnection = createWorkerConnection(testEnv.redisUrl);
-  const config = loadWhatsAppSenderConfig({
-    DATABASE_URL: 'postgres://unused/unused',
-    LINK_SIGNING_SECRET: 's'.repeat(32),
-    QUEUE_PREFIX: prefix,
-    WHATSAPP_CONSOLE_DIR: dir,
-  });
-  const logger = pino({ level: 'silent' });
-  service = await buildWhatsAppService({ config, db: tdb.db, producer, workerConnection, logger });
+  h = await startWhatsAppHarness('whatsapp-console', { WHATSAPP_CONSOLE_DIR: dir });
+  ({ tdb, service } = h);
 });
 afterAll(async () => {
-  await closeWhatsAppService(service);
-  producer.disconnect();
-  workerConnection.disconnect();
-  await cleanupPrefix(prefix);
+  await h.close();
   await rm(dir, { recursive: true, force: true });
-  await tdb.drop();
 });
 
 describe('console transport (no Twilio credentials)', () => {

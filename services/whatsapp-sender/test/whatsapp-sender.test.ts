@@ -1,28 +1,20 @@
 import { randomInt } from 'node:crypto';
 import type { Language, NotificationKind, NotificationStatus } from '@rappel/contracts';
 import { notificationEvents, notificationLog, notificationPreferences } from '@rappel/db';
-import { insertNotifications, loadBorrower, notificationRowsFor } from '@rappel/outbox';
-import { createProducerConnection, createWorkerConnection, publishRows } from '@rappel/queue';
+import { publishRows } from '@rappel/queue';
 import {
-  cleanupPrefix,
-  createTestDatabase,
   type Fixtures,
-  fixtures,
   type SignedTwilioRequest,
   startTwilioContractServer,
   type TestDatabase,
   TWILIO_ERRORS,
   type TwilioContractServer,
-  testEnv,
-  uniqueQueuePrefix,
   waitFor,
 } from '@rappel/testing';
 import { and, eq } from 'drizzle-orm';
-import type { Redis } from 'ioredis';
-import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildWhatsAppService, closeWhatsAppService, type WhatsAppService } from '../src/app';
-import { loadWhatsAppSenderConfig } from '../src/config';
+import type { WhatsAppService } from '../src/app';
+import { whatsappRow as makeWhatsappRow, startWhatsAppHarness, type WhatsAppHarness } from './harness';
 
 const fastRetry = { attempts: 3, baseDelayMs: 20, maxDelayMs: 100 };
 const STATUS_URL = 'https://rappel.example/twilio/status';
@@ -30,87 +22,38 @@ const INBOUND_URL = 'https://rappel.example/twilio/inbound';
 const FROM = 'whatsapp:+14155238886';
 const CONTENT_SID = `HX${'c'.repeat(32)}`;
 
+let h: WhatsAppHarness;
 let tdb: TestDatabase;
 let f: Fixtures;
 let twilio: TwilioContractServer;
-let prefix: string;
-let producer: Redis;
-let workerConnection: Redis;
 let service: WhatsAppService;
 
 beforeAll(async () => {
-  tdb = await createTestDatabase();
-  f = fixtures(tdb.db);
   twilio = await startTwilioContractServer();
-  prefix = uniqueQueuePrefix('whatsapp');
-  producer = createProducerConnection(testEnv.redisUrl);
-  workerConnection = createWorkerConnection(testEnv.redisUrl);
-  const config = loadWhatsAppSenderConfig({
-    DATABASE_URL: 'postgres://unused/unused',
-    LINK_SIGNING_SECRET: 's'.repeat(32),
-    QUEUE_PREFIX: prefix,
-    PUBLIC_BASE_URL: 'https://rappel.example',
-    TWILIO_ACCOUNT_SID: twilio.accountSid,
-    TWILIO_AUTH_TOKEN: twilio.authToken,
-    TWILIO_WHATSAPP_FROM: FROM,
-    TWILIO_API_BASE_URL: twilio.url,
-    TWILIO_STATUS_CALLBACK_URL: STATUS_URL,
-    TWILIO_CONTENT_SIDS: JSON.stringify({ 'loan_returned:en': CONTENT_SID }),
-    WHATSAPP_RATE_LIMIT_PER_SECOND: '1000',
-  });
-  service = await buildWhatsAppService({
-    config,
-    db: tdb.db,
-    producer,
-    workerConnection,
-    logger: pino({ level: 'silent' }),
-    retryPolicy: fastRetry,
-  });
+  h = await startWhatsAppHarness(
+    'whatsapp',
+    {
+      TWILIO_ACCOUNT_SID: twilio.accountSid,
+      TWILIO_AUTH_TOKEN: twilio.authToken,
+      TWILIO_WHATSAPP_FROM: FROM,
+      TWILIO_API_BASE_URL: twilio.url,
+      TWILIO_STATUS_CALLBACK_URL: STATUS_URL,
+      TWILIO_CONTENT_SIDS: JSON.stringify({ 'loan_returned:en': CONTENT_SID }),
+      WHATSAPP_RATE_LIMIT_PER_SECOND: '1000',
+    },
+    fastRetry,
+  );
+  ({ tdb, f, service } = h);
 });
 afterEach(() => twilio.clearFailures());
 afterAll(async () => {
-  await closeWhatsAppService(service);
-  producer.disconnect();
-  workerConnection.disconnect();
-  await cleanupPrefix(prefix);
+  await h.close();
   await twilio.close();
-  await tdb.drop();
 });
 
 /** A borrower with WhatsApp on, at a number no other test uses, and a pending WhatsApp row. */
-async function whatsappRow(kind: NotificationKind = 'loan_created', language: Language = 'fr') {
-  const phone = `+2410612${String(randomInt(10_000)).padStart(4, '0')}`;
-  const department = await f.department();
-  const staff = await f.user(department.id);
-  const client = await f.client(department.id, { phone, language, fullName: 'Claire Martin' });
-  await f.preferences(
-    { clientId: client.id },
-    {
-      whatsappEnabled: true,
-      whatsappNumber: phone,
-      whatsappConsentSource: 'desk',
-      whatsappConsentAt: new Date(),
-    },
-  );
-  const item = await f.item(department.id);
-  const { loan } = await f.loanWithPlan({
-    departmentId: department.id,
-    itemId: item.id,
-    responsibleUserId: staff.id,
-    clientId: client.id,
-    startsAt: new Date(Date.now() - 3_600_000),
-    dueAt: new Date(Date.now() + 3 * 86_400_000),
-  });
-  const borrower = await loadBorrower(tdb.db, loan.id);
-  const rows = notificationRowsFor(
-    { kind, departmentId: department.id, loanId: loan.id, occurrence: '1' },
-    borrower!,
-    { recordSkipped: false },
-  );
-  const inserted = await insertNotifications(tdb.db, rows);
-  const row = inserted.find((r) => r.channel === 'whatsapp')!;
-  return { row, phone, client, item, loan };
-}
+const whatsappRow = (kind: NotificationKind = 'loan_created', language: Language = 'fr') =>
+  makeWhatsappRow(h, { kind, language });
 
 const rowOf = async (id: string) =>
   (await tdb.db.select().from(notificationLog).where(eq(notificationLog.id, id)))[0]!;

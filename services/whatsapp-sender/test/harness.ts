@@ -1,0 +1,125 @@
+import { randomInt } from 'node:crypto';
+import type { Language, NotificationKind } from '@rappel/contracts';
+import {
+  type InsertedNotification,
+  insertNotifications,
+  loadBorrower,
+  notificationRowsFor,
+} from '@rappel/outbox';
+import { createProducerConnection, createWorkerConnection, type RetryPolicy } from '@rappel/queue';
+import {
+  cleanupPrefix,
+  createTestDatabase,
+  type Fixtures,
+  fixtures,
+  type TestDatabase,
+  testEnv,
+  uniqueQueuePrefix,
+} from '@rappel/testing';
+import type { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { buildWhatsAppService, closeWhatsAppService, type WhatsAppService } from '../src/app';
+import { loadWhatsAppSenderConfig } from '../src/config';
+
+export interface WhatsAppHarness {
+  tdb: TestDatabase;
+  f: Fixtures;
+  prefix: string;
+  producer: Redis;
+  service: WhatsAppService;
+  close(): Promise<void>;
+}
+
+/**
+ * whatsapp-sender built in the test process against its own database and BullMQ prefix on the
+ * real Postgres and Redis. `env` adds to the settings every test needs (Twilio or console).
+ */
+export async function startWhatsAppHarness(
+  label: string,
+  env: Record<string, string>,
+  retryPolicy?: RetryPolicy,
+): Promise<WhatsAppHarness> {
+  const tdb = await createTestDatabase();
+  const prefix = uniqueQueuePrefix(label);
+  const producer = createProducerConnection(testEnv.redisUrl);
+  const workerConnection = createWorkerConnection(testEnv.redisUrl);
+  const config = loadWhatsAppSenderConfig({
+    DATABASE_URL: 'postgres://unused/unused',
+    LINK_SIGNING_SECRET: 's'.repeat(32),
+    QUEUE_PREFIX: prefix,
+    PUBLIC_BASE_URL: 'https://rappel.example',
+    ...env,
+  });
+  const service = await buildWhatsAppService({
+    config,
+    db: tdb.db,
+    producer,
+    workerConnection,
+    logger: pino({ level: 'silent' }),
+    ...(retryPolicy ? { retryPolicy } : {}),
+  });
+  return {
+    tdb,
+    f: fixtures(tdb.db),
+    prefix,
+    producer,
+    service,
+    async close() {
+      await closeWhatsAppService(service);
+      producer.disconnect();
+      workerConnection.disconnect();
+      await cleanupPrefix(prefix);
+      await tdb.drop();
+    },
+  };
+}
+
+/**
+ * A borrower with WhatsApp on, at a number no other test of the file uses (`numberPrefix` +
+ * 4 random digits), with an open long loan and its pending WhatsApp row for `kind`.
+ */
+export async function whatsappRow(
+  h: Pick<WhatsAppHarness, 'tdb' | 'f'>,
+  {
+    kind = 'loan_created',
+    language = 'fr',
+    numberPrefix = '+2410612',
+  }: { kind?: NotificationKind; language?: Language; numberPrefix?: string } = {},
+): Promise<{
+  row: InsertedNotification;
+  phone: string;
+  client: Awaited<ReturnType<Fixtures['client']>>;
+  item: Awaited<ReturnType<Fixtures['item']>>;
+  loan: Awaited<ReturnType<Fixtures['loanWithPlan']>>['loan'];
+}> {
+  const { tdb, f } = h;
+  const phone = `${numberPrefix}${String(randomInt(10_000)).padStart(4, '0')}`;
+  const department = await f.department();
+  const staff = await f.user(department.id);
+  const client = await f.client(department.id, { phone, language, fullName: 'Claire Martin' });
+  await f.preferences(
+    { clientId: client.id },
+    {
+      whatsappEnabled: true,
+      whatsappNumber: phone,
+      whatsappConsentSource: 'desk',
+      whatsappConsentAt: new Date(),
+    },
+  );
+  const item = await f.item(department.id);
+  const { loan } = await f.loanWithPlan({
+    departmentId: department.id,
+    itemId: item.id,
+    responsibleUserId: staff.id,
+    clientId: client.id,
+    startsAt: new Date(Date.now() - 3_600_000),
+    dueAt: new Date(Date.now() + 3 * 86_400_000),
+  });
+  const rows = notificationRowsFor(
+    { kind, departmentId: department.id, loanId: loan.id, occurrence: '1' },
+    (await loadBorrower(tdb.db, loan.id))!,
+    { recordSkipped: false },
+  );
+  const row = (await insertNotifications(tdb.db, rows)).find((r) => r.channel === 'whatsapp')!;
+  return { row, phone, client, item, loan };
+}
