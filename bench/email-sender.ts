@@ -14,12 +14,7 @@
  * Everything it makes is dropped at the end. Results go to stdout; not run by the tests.
  */
 import { performance } from 'node:perf_hooks';
-import {
-  type DailyReport,
-  LANGUAGES,
-  NOTIFICATION_KINDS,
-  type NotificationKind,
-} from '../packages/contracts/src/index';
+import { LANGUAGES, NOTIFICATION_KINDS } from '../packages/contracts/src/index';
 import { ManualClock } from '../packages/domain/src/index';
 import { createLogger } from '../packages/observability/src/index';
 import {
@@ -30,24 +25,19 @@ import {
   publishRows,
   waitUntilReady,
 } from '../packages/queue/src/index';
-import {
-  compileEmailTemplate,
-  createEmailRenderer,
-  fillEmail,
-  type MessageContext,
-} from '../packages/templates/src/index';
+import { compileEmailTemplate, createEmailRenderer, fillEmail } from '../packages/templates/src/index';
 import {
   cleanupPrefix,
   createTestDatabase,
-  fixtures,
   startTestSmtpServer,
-  type TestDatabase,
   testEnv,
   uniqueQueuePrefix,
 } from '../packages/testing/src/index';
 import { buildEmailSender } from '../services/email-sender/src/app';
 import { parseEmailSenderConfig } from '../services/email-sender/src/config';
 import { createSmtpTransport } from '../services/email-sender/src/transports/smtp-transport';
+import { printTable } from './lib/report';
+import { sampleContext, seedPendingRows } from './lib/sender-bench';
 
 const smoke = process.argv.includes('--smoke');
 const MESSAGES = smoke ? 50 : 2_000;
@@ -57,54 +47,9 @@ const FILL_ROUNDS = smoke ? 20 : 2_000;
 const logger = createLogger('bench-email-sender', 'silent');
 
 const us = (ms: number) => `${(ms * 1000).toFixed(0)} µs`;
-const table = (head: string[], rows: string[][]) => {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  console.log([line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n'));
-};
-
-function sampleContext(kind: NotificationKind, language: 'fr' | 'en'): MessageContext {
-  const dueAt = new Date('2026-12-04T09:00:00Z');
-  const report: DailyReport = {
-    date: '2026-12-04',
-    dueToday: [],
-    overdue: Array.from({ length: 10 }, (_, i) => ({
-      loanId: '7f0c0c1e-1a2b-4c3d-8e9f-0a1b2c3d4e5f',
-      itemName: `Micro HF ${i}`,
-      inventoryNumber: `INV-${i}`,
-      borrowerName: 'Claire Martin',
-      roomNumber: '214',
-      dueAt: dueAt.toISOString(),
-    })),
-    yesterdayByStatus: { sent: 40, skipped: 3 },
-    failuresToReview: [],
-  };
-  return {
-    kind,
-    channel: 'email',
-    language,
-    zone: 'Africa/Libreville',
-    now: new Date('2026-12-04T11:30:00Z'),
-    recipient: { name: 'Claire Martin', address: 'claire@example.test' },
-    department: { name: 'Réception', deskLocation: 'Comptoir du hall' },
-    loan: {
-      id: '7f0c0c1e-1a2b-4c3d-8e9f-0a1b2c3d4e5f',
-      startsAt: new Date('2026-12-01T08:00:00Z'),
-      dueAt,
-      returnedAt: kind === 'loan_returned' ? new Date('2026-12-04T10:00:00Z') : null,
-      durationClass: 'long',
-      notes: null,
-    },
-    item: { name: 'Vidéoprojecteur Epson', inventoryNumber: 'INV-042' },
-    borrower: { name: 'Claire Martin', roomNumber: '214', kind: 'client' },
-    extra: kind === 'daily_report' ? report : {},
-    links: { preferences: 'https://rappel.test/p/abc', unsubscribe: 'https://rappel.test/u/def' },
-  };
-}
-
 async function renderCost() {
   const contexts = NOTIFICATION_KINDS.flatMap((kind) =>
-    LANGUAGES.map((language) => sampleContext(kind, language)),
+    LANGUAGES.map((language) => sampleContext(kind, 'email', language)),
   );
   const startup = performance.now();
   const renderer = await createEmailRenderer();
@@ -121,7 +66,7 @@ async function renderCost() {
   const fillEach = (performance.now() - t) / (FILL_ROUNDS * contexts.length);
 
   console.log(`\nRender cost per message (${contexts.length} kind × language pairs, mean)`);
-  table(
+  printTable(
     ['method', 'per message', 'messages/s (one core)'],
     [
       ['compile MJML per message', us(compileEach), (1000 / compileEach).toFixed(0)],
@@ -134,27 +79,6 @@ async function renderCost() {
 }
 
 /** N loans and one pending loan_created e-mail row each, written with SQL. */
-async function seed(tdb: TestDatabase, n: number, tag: string): Promise<string[]> {
-  const scene = await fixtures(tdb.db).scene();
-  const { sql } = tdb;
-  await sql`
-    insert into items (department_id, name, inventory_number)
-    select ${scene.department.id}, 'Bench item', ${`${tag}-`} || g from generate_series(1, ${n}) g`;
-  await sql`
-    insert into loans (item_id, client_id, responsible_user_id, department_id, starts_at, due_at, duration_class)
-    select i.id, ${scene.client.id}, ${scene.staff.id}, ${scene.department.id},
-           now() - interval '1 hour', now() + interval '3 days', 'long'
-    from items i where i.inventory_number like ${`${tag}-%`}`;
-  const rows = await sql<{ id: string }[]>`
-    insert into notification_log (idempotency_key, loan_id, department_id, kind, channel, recipient_type,
-                                  recipient_id, recipient_address, language, status)
-    select 'bench|' || l.id, l.id, l.department_id, 'loan_created', 'email', 'client', l.client_id,
-           'guest-' || substr(l.id::text, 1, 8) || '@bench.test', 'fr', 'pending'
-    from loans l join items i on i.id = l.item_id where i.inventory_number like ${`${tag}-%`}
-    returning id`;
-  return rows.map((r) => r.id);
-}
-
 async function throughput() {
   const results: string[][] = [];
   for (const concurrency of CONCURRENCIES) {
@@ -165,7 +89,7 @@ async function throughput() {
     const workerConnection = createWorkerConnection(testEnv.redisUrl);
     try {
       if (!(await waitUntilReady(producer, 5_000))) throw new Error('Redis is not reachable');
-      const ids = await seed(tdb, MESSAGES, `C${concurrency}`);
+      const ids = await seedPendingRows(tdb, MESSAGES, `C${concurrency}`, 'email');
       const config = parseEmailSenderConfig({
         DATABASE_URL: tdb.url,
         QUEUE_PREFIX: prefix,
@@ -221,7 +145,7 @@ async function throughput() {
     }
   }
   console.log('\nWorker throughput against the local SMTP server (publish → every row sent)');
-  table(['concurrency', 'messages', 'elapsed', 'messages/s'], results);
+  printTable(['concurrency', 'messages', 'elapsed', 'messages/s'], results);
 }
 
 await renderCost();

@@ -14,7 +14,7 @@
  * Everything it makes is dropped at the end. Results go to stdout; not run by the tests.
  */
 import { performance } from 'node:perf_hooks';
-import { LANGUAGES, NOTIFICATION_KINDS, type NotificationKind } from '../packages/contracts/src/index';
+import { LANGUAGES, NOTIFICATION_KINDS } from '../packages/contracts/src/index';
 import { createLogger } from '../packages/observability/src/index';
 import {
   createProducerConnection,
@@ -22,18 +22,18 @@ import {
   publishRows,
   waitUntilReady,
 } from '../packages/queue/src/index';
-import { contentVariables, type MessageContext, renderWhatsAppText } from '../packages/templates/src/index';
+import { contentVariables, renderWhatsAppText } from '../packages/templates/src/index';
 import {
   cleanupPrefix,
   createTestDatabase,
-  fixtures,
   startTwilioContractServer,
-  type TestDatabase,
   testEnv,
   uniqueQueuePrefix,
 } from '../packages/testing/src/index';
 import { buildWhatsAppService, closeWhatsAppService } from '../services/whatsapp-sender/src/app';
 import { loadWhatsAppSenderConfig } from '../services/whatsapp-sender/src/config';
+import { printTable } from './lib/report';
+import { sampleContext, seedPendingRows } from './lib/sender-bench';
 
 const smoke = process.argv.includes('--smoke');
 const MESSAGES = smoke ? 50 : 2_000;
@@ -47,56 +47,9 @@ const RUNS = smoke
 const RENDER_ROUNDS = smoke ? 20 : 5_000;
 const logger = createLogger('bench-whatsapp-sender', 'silent');
 
-const table = (head: string[], rows: string[][]) => {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  console.log([line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n'));
-};
-
-function sampleContext(kind: NotificationKind, language: 'fr' | 'en'): MessageContext {
-  const dueAt = new Date('2026-12-04T09:00:00Z');
-  return {
-    kind,
-    channel: 'whatsapp',
-    language,
-    zone: 'Africa/Libreville',
-    now: new Date('2026-12-04T11:30:00Z'),
-    recipient: { name: 'Claire Martin', address: '+24106123456' },
-    department: { name: 'Réception', deskLocation: 'Comptoir du hall' },
-    loan: {
-      id: '7f0c0c1e-1a2b-4c3d-8e9f-0a1b2c3d4e5f',
-      startsAt: new Date('2026-12-01T08:00:00Z'),
-      dueAt,
-      returnedAt: kind === 'loan_returned' ? new Date('2026-12-04T10:00:00Z') : null,
-      durationClass: 'long',
-      notes: null,
-    },
-    item: { name: 'Vidéoprojecteur Epson', inventoryNumber: 'INV-042' },
-    borrower: { name: 'Claire Martin', roomNumber: '214', kind: 'client' },
-    extra:
-      kind === 'daily_report'
-        ? {
-            date: '2026-12-04',
-            dueToday: [],
-            overdue: Array.from({ length: 10 }, (_, i) => ({
-              loanId: '7f0c0c1e-1a2b-4c3d-8e9f-0a1b2c3d4e5f',
-              itemName: `Micro HF ${i}`,
-              inventoryNumber: `INV-${i}`,
-              borrowerName: 'Claire Martin',
-              roomNumber: '214',
-              dueAt: dueAt.toISOString(),
-            })),
-            yesterdayByStatus: { sent: 40, skipped: 3 },
-            failuresToReview: [],
-          }
-        : {},
-    links: { preferences: 'https://rappel.test/p/abc', unsubscribe: 'https://rappel.test/u/def' },
-  };
-}
-
 function renderCost() {
   const contexts = NOTIFICATION_KINDS.flatMap((kind) =>
-    LANGUAGES.map((language) => sampleContext(kind, language)),
+    LANGUAGES.map((language) => sampleContext(kind, 'whatsapp', language)),
   );
   let t = performance.now();
   for (let round = 0; round < RENDER_ROUNDS; round++) for (const ctx of contexts) renderWhatsAppText(ctx);
@@ -105,7 +58,7 @@ function renderCost() {
   for (let round = 0; round < RENDER_ROUNDS; round++) for (const ctx of contexts) contentVariables(ctx);
   const vars = (performance.now() - t) / (RENDER_ROUNDS * contexts.length);
   console.log(`\nWhatsApp render cost per message (${contexts.length} kind × language pairs, mean)`);
-  table(
+  printTable(
     ['what', 'per message', 'messages/s (one core)'],
     [
       ['free-form text', `${(text * 1000).toFixed(1)} µs`, (1000 / text).toFixed(0)],
@@ -115,27 +68,6 @@ function renderCost() {
 }
 
 /** N loans of one WhatsApp-enabled client and one pending loan_created WhatsApp row each. */
-async function seed(tdb: TestDatabase, n: number, tag: string): Promise<string[]> {
-  const scene = await fixtures(tdb.db).scene({ whatsapp: true });
-  const { sql } = tdb;
-  await sql`
-    insert into items (department_id, name, inventory_number)
-    select ${scene.department.id}, 'Bench item', ${`${tag}-`} || g from generate_series(1, ${n}) g`;
-  await sql`
-    insert into loans (item_id, client_id, responsible_user_id, department_id, starts_at, due_at, duration_class)
-    select i.id, ${scene.client.id}, ${scene.staff.id}, ${scene.department.id},
-           now() - interval '1 hour', now() + interval '3 days', 'long'
-    from items i where i.inventory_number like ${`${tag}-%`}`;
-  const rows = await sql<{ id: string }[]>`
-    insert into notification_log (idempotency_key, loan_id, department_id, kind, channel, recipient_type,
-                                  recipient_id, recipient_address, language, status)
-    select 'bench|' || l.id, l.id, l.department_id, 'loan_created', 'whatsapp', 'client', l.client_id,
-           ${scene.client.phone}, 'fr', 'pending'
-    from loans l join items i on i.id = l.item_id where i.inventory_number like ${`${tag}-%`}
-    returning id`;
-  return rows.map((r) => r.id);
-}
-
 async function throughput() {
   const results: string[][] = [];
   for (const run of RUNS) {
@@ -146,7 +78,12 @@ async function throughput() {
     const workerConnection = createWorkerConnection(testEnv.redisUrl);
     try {
       if (!(await waitUntilReady(producer, 5_000))) throw new Error('Redis is not reachable');
-      const ids = await seed(tdb, MESSAGES, `C${run.concurrency}R${run.ratePerSecond}`);
+      const ids = await seedPendingRows(
+        tdb,
+        MESSAGES,
+        `C${run.concurrency}R${run.ratePerSecond}`,
+        'whatsapp',
+      );
       const config = loadWhatsAppSenderConfig({
         DATABASE_URL: tdb.url,
         QUEUE_PREFIX: prefix,
@@ -195,7 +132,7 @@ async function throughput() {
     }
   }
   console.log('\nWorker throughput against the Twilio contract server (publish → every row sent)');
-  table(['concurrency', 'rate limit', 'messages', 'elapsed', 'messages/s'], results);
+  printTable(['concurrency', 'rate limit', 'messages', 'elapsed', 'messages/s'], results);
 }
 
 renderCost();
