@@ -6,7 +6,7 @@ import {
   REMINDER_KINDS,
   type SkipReason,
 } from '@rappel/contracts';
-import { type Database, loans } from '@rappel/db';
+import type { Database } from '@rappel/db';
 import type { Clock } from '@rappel/domain';
 import {
   DEFAULT_RETRY_POLICY,
@@ -16,10 +16,15 @@ import {
   TransientDeliveryError,
 } from '@rappel/queue';
 import type { Job } from 'bullmq';
-import { eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { DeliveryMetrics } from './delivery-metrics';
-import { claimForAttempt, leaseRemainingMs, type NotificationRow, settle } from './notification-record';
+import {
+  type ClaimedRow,
+  claimForAttempt,
+  leaseRemainingMs,
+  type NotificationRow,
+  settle,
+} from './notification-record';
 
 export interface SendResult {
   providerMessageId: string | null;
@@ -91,7 +96,7 @@ export function createDeliveryProcessor<M>(options: DeliveryProcessorOptions<M>)
     }
     const log = logger.child({ notificationId: row.id, kind: row.kind, attempt: row.attempts });
 
-    const moot = await mootReason(db, row);
+    const moot = mootReason(row);
     if (moot) {
       await settle(db, row, { status: 'skipped', skipReason: moot }, clock.now(), actor);
       metrics?.deliveries.inc({ channel: channel.channel, kind: row.kind, outcome: 'skipped' });
@@ -181,16 +186,8 @@ async function settleSent(write: () => Promise<void>, deadline: number, log: Log
   }
 }
 
-async function mootReason(db: Database, row: NotificationRow): Promise<SkipReason | null> {
-  if (!row.loanId || !MOOT_WHEN_RETURNED.has(row.kind)) return null;
-  const [loan] = await db
-    .select({ returnedAt: loans.returnedAt, cancelledAt: loans.cancelledAt })
-    .from(loans)
-    .where(eq(loans.id, row.loanId));
-  if (!loan) return null;
-  if (loan.cancelledAt) return 'cancelled';
-  if (loan.returnedAt) return 'returned';
-  return null;
+function mootReason(row: ClaimedRow): SkipReason | null {
+  return row.loanEnded && MOOT_WHEN_RETURNED.has(row.kind) ? row.loanEnded : null;
 }
 
 function describe(error: unknown): { code: string; message: string } {

@@ -4,10 +4,16 @@ import {
   type NotificationStatus,
   type SkipReason,
 } from '@rappel/contracts';
-import { type Executor, notificationEvents, notificationLog } from '@rappel/db';
-import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { type Executor, loans, notificationEvents, notificationLog } from '@rappel/db';
+import { and, eq, getTableColumns, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 
 export type NotificationRow = typeof notificationLog.$inferSelect;
+
+/** A claimed row, with the state of its loan read in the same statement. */
+export type ClaimedRow = NotificationRow & {
+  /** Whether the row's loan has ended (null: still out, or no loan). */
+  loanEnded: 'returned' | 'cancelled' | null;
+};
 
 /**
  * Takes the row for one attempt: only if it is still `pending`/`failed` and no other worker
@@ -18,7 +24,7 @@ export async function claimForAttempt(
   id: string,
   now: Date,
   leaseMs: number,
-): Promise<NotificationRow | null> {
+): Promise<ClaimedRow | null> {
   const [row] = await db
     .update(notificationLog)
     .set({
@@ -33,7 +39,13 @@ export async function claimForAttempt(
         or(isNull(notificationLog.leaseUntil), lt(notificationLog.leaseUntil, now)),
       ),
     )
-    .returning();
+    .returning({
+      ...getTableColumns(notificationLog),
+      loanEnded: sql<ClaimedRow['loanEnded']>`(
+        select case when ${loans.cancelledAt} is not null then 'cancelled'
+                    when ${loans.returnedAt} is not null then 'returned' end
+        from ${loans} where ${loans.id} = ${notificationLog.loanId})`,
+    });
   return row ?? null;
 }
 
