@@ -189,19 +189,24 @@ async function scene() {
   return { departmentId, staffId: staff.body.id, client: client.body, itemId: item.body.id };
 }
 
+/** Lends the scene's item to its client over HTTP; returns the loan id. */
+async function lend(s: Awaited<ReturnType<typeof scene>>, due: { dueAt: string } | { dueDate: string }) {
+  const created = await api('POST', '/v1/loans', {
+    itemId: s.itemId,
+    clientId: s.client.id,
+    responsibleUserId: s.staffId,
+    ...due,
+  });
+  expect(created.status).toBe(201);
+  return created.body.loan.id as string;
+}
+
 describe('a loan, end to end', () => {
   it('announces the loan by e-mail and WhatsApp, tracks delivery, reminds, and announces the return', async () => {
     const s = await scene();
     // A medium loan (over 4 h) whose reminder_2h falls due 15 s from now.
     const dueAt = new Date(Date.now() + 299 * 60_000 + 15_000);
-    const created = await api('POST', '/v1/loans', {
-      itemId: s.itemId,
-      clientId: s.client.id,
-      responsibleUserId: s.staffId,
-      dueAt: dueAt.toISOString(),
-    });
-    expect(created.status).toBe(201);
-    const loanId = created.body.loan?.id ?? created.body.id;
+    const loanId = await lend(s, { dueAt: dueAt.toISOString() });
 
     // loan_created: one e-mail at the SMTP server, one request at the Twilio server.
     const [mail] = await smtp.waitForMessages(1, 30_000);
@@ -293,14 +298,9 @@ describe('a loan, end to end', () => {
     twilio.failFor('+24106123456', { status: 400, code: 21211, message: "Invalid 'To' Phone Number" });
     try {
       const before = smtp.messages.length;
-      const created = await api('POST', '/v1/loans', {
-        itemId: s.itemId,
-        clientId: s.client.id,
-        responsibleUserId: s.staffId,
+      const loanId = await lend(s, {
         dueDate: new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10),
       });
-      expect(created.status).toBe(201);
-      const loanId = created.body.loan?.id ?? created.body.id;
       const rows = await waitFor(
         async () => {
           const all = await rowsOf(loanId, 'loan_created');
@@ -325,14 +325,7 @@ describe('a loan, end to end', () => {
     const s = await scene();
     const before = smtp.messages.length;
     const dueAt = new Date(Date.now() + 299 * 60_000 + 25_000);
-    const created = await api('POST', '/v1/loans', {
-      itemId: s.itemId,
-      clientId: s.client.id,
-      responsibleUserId: s.staffId,
-      dueAt: dueAt.toISOString(),
-    });
-    expect(created.status).toBe(201);
-    const loanId = created.body.loan?.id ?? created.body.id;
+    const loanId = await lend(s, { dueAt: dueAt.toISOString() });
     const mails = await smtp.waitForMessages(before + 1, 30_000);
     const mail = mails.find((m) => m.envelope.to.includes(s.client.email))!;
     const link = new RegExp(`${statsUrl}/p/[A-Za-z0-9._-]+`).exec(mail.text ?? '')?.[0];
@@ -371,14 +364,9 @@ describe('a loan, end to end', () => {
   it('sends a message again when a manager replays it after a failure', async () => {
     const s = await scene();
     smtp.fail({ stage: 'RCPT', code: 550, recipient: s.client.email });
-    const created = await api('POST', '/v1/loans', {
-      itemId: s.itemId,
-      clientId: s.client.id,
-      responsibleUserId: s.staffId,
+    const loanId = await lend(s, {
       dueDate: new Date(Date.now() + 6 * 86_400_000).toISOString().slice(0, 10),
     });
-    expect(created.status).toBe(201);
-    const loanId = created.body.loan?.id ?? created.body.id;
     const failed = await waitFor(
       async () => {
         const rows = await rowsOf(loanId, 'loan_created');
