@@ -1,11 +1,16 @@
 import { z } from 'zod';
-import { envInt, ianaZone, localTime, postgresUrl, redisUrl } from './fields';
+import { envBoolean, envInt, ianaZone, localTime, postgresUrl, redisUrl } from './fields';
 
 /** Settings every service reads. */
 export const baseEnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: postgresUrl,
+  /**
+   * Queries as named prepared statements (parsed once per connection). Set false only behind a
+   * pooler in transaction mode that cannot keep them (PgBouncer before 1.21).
+   */
+  DATABASE_PREPARED_STATEMENTS: envBoolean(true),
   REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
   /** BullMQ key prefix; tests give each run its own. */
   QUEUE_PREFIX: z.string().min(1).default('rappel'),

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { reconnectBackoff } from './client';
+import { sql } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createDbClient, type DbClient, reconnectBackoff } from './client';
 
 describe('reconnectBackoff', () => {
   it('starts fast and never waits longer than the cap, so queries fail or resume within seconds', () => {
@@ -10,5 +11,44 @@ describe('reconnectBackoff', () => {
       expect(backoff(retries, () => 1)).toBeLessThanOrEqual(1);
       expect(backoff(retries, () => 0)).toBeGreaterThan(0);
     }
+  });
+});
+
+// Reads only the server's catalogs: no database of its own is needed. (This package cannot use
+// @rappel/testing, which depends on it.)
+const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+describe('prepared statements', () => {
+  let client: DbClient | undefined;
+  afterEach(async () => {
+    await client?.close();
+    client = undefined;
+  });
+
+  /** Named statements on the client's one connection whose text mentions `marker`. */
+  const preparedWith = async (c: DbClient, marker: string) => {
+    const rows = await c.sql`select statement from pg_prepared_statements`;
+    return rows.filter((r) => String(r.statement).includes(marker)).length;
+  };
+
+  it("names drizzle's queries, in and out of transactions, so Postgres parses each text once per connection", async () => {
+    client = createDbClient(ADMIN_URL, { max: 1 });
+    const db = client.db;
+    for (let i = 0; i < 3; i++) await db.execute(sql`select ${i}::int as plain_marker`);
+    await db.transaction(async (tx) => {
+      await tx.execute(sql`select ${1}::int as tx_marker`);
+      await tx.transaction((inner) => inner.execute(sql`select ${2}::int as savepoint_marker`));
+    });
+    expect(await preparedWith(client, 'plain_marker')).toBe(1);
+    expect(await preparedWith(client, 'tx_marker')).toBe(1);
+    expect(await preparedWith(client, 'savepoint_marker')).toBe(1);
+    const [row] = await db.execute<{ plain_marker: number }>(sql`select ${41 + 1}::int as plain_marker`);
+    expect(row?.plain_marker).toBe(42);
+  });
+
+  it('can be turned off (for a pooler in transaction mode)', async () => {
+    client = createDbClient(ADMIN_URL, { max: 1, prepareStatements: false });
+    await client.db.execute(sql`select ${1}::int as unnamed_marker`);
+    expect(await preparedWith(client, 'unnamed_marker')).toBe(0);
   });
 });

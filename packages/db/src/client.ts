@@ -21,6 +21,11 @@ export interface DbClientOptions {
    * after it the service took as long to notice the database was back.
    */
   maxReconnectDelaySeconds?: number;
+  /**
+   * Send drizzle's queries as named prepared statements. Default true. Turn off only behind a
+   * connection pooler in transaction mode (PgBouncer before 1.21), which cannot keep them.
+   */
+  prepareStatements?: boolean;
 }
 
 export interface DbClient {
@@ -38,12 +43,39 @@ export function createDbClient(url: string, options: DbClientOptions = {}): DbCl
     onnotice: () => {},
     connection: { application_name: options.applicationName ?? 'rappel' },
   });
-  const db = drizzle(sql, { schema });
+  const db = drizzle(options.prepareStatements === false ? sql : withPreparedStatements(sql), { schema });
   return {
     db,
     sql,
     close: () => sql.end({ timeout: 5 }),
   };
+}
+
+/**
+ * drizzle's postgres.js driver sends every query unnamed (`prepare: false`), so Postgres parses,
+ * analyses and plans it on every call. Our statements are a small set of texts run over and over:
+ * named, postgres.js keeps one prepared statement per text and parameter types on each
+ * connection and Postgres reuses its parse (and, once it judges it safe, its plan). A statement
+ * invalidated by a migration is re-prepared by postgres.js (it retries RevalidateCachedQuery).
+ * Transactions and savepoints hand drizzle a new handle: it is wrapped the same way.
+ */
+export function withPreparedStatements(sql: postgres.Sql): postgres.Sql {
+  return new Proxy(sql, {
+    get(target, key, receiver) {
+      if (key === 'unsafe') {
+        return (query: string, args?: unknown[], options?: object) =>
+          target.unsafe(query, args as postgres.ParameterOrJSON<never>[], { ...options, prepare: true });
+      }
+      if (key === 'begin' || key === 'savepoint') {
+        const original = Reflect.get(target, key, target) as (...args: unknown[]) => unknown;
+        return (...args: unknown[]) => {
+          const fn = args.pop() as (tx: postgres.Sql) => unknown;
+          return original.call(target, ...args, (tx: postgres.Sql) => fn(withPreparedStatements(tx)));
+        };
+      }
+      return Reflect.get(target, key, receiver);
+    },
+  });
 }
 
 /** Seconds before reconnect attempt `retries`: doubling from 50 ms, jittered, capped at `maxSeconds`. */

@@ -11,7 +11,10 @@ const SERVICE = 'attribution-service';
 const config = loadAttributionConfig(process.env);
 const logger = createLogger(SERVICE, config.LOG_LEVEL);
 
-const database = createDbClient(config.DATABASE_URL, { applicationName: SERVICE });
+const database = createDbClient(config.DATABASE_URL, {
+  applicationName: SERVICE,
+  prepareStatements: config.DATABASE_PREPARED_STATEMENTS,
+});
 const redis = createProducerConnection(config.REDIS_URL);
 redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
 const queues = createDeliveryQueues({

@@ -14,7 +14,10 @@ const logger = createLogger('email-sender', config.LOG_LEVEL);
 const renderer = await createEmailRenderer();
 const { transport, captureDir } = transportFromConfig(config);
 
-const database = createDbClient(config.DATABASE_URL, { applicationName: 'email-sender' });
+const database = createDbClient(config.DATABASE_URL, {
+  applicationName: 'email-sender',
+  prepareStatements: config.DATABASE_PREPARED_STATEMENTS,
+});
 const producer = createProducerConnection(config.REDIS_URL);
 const workerConnection = createWorkerConnection(config.REDIS_URL);
 producer.on('error', (error) => logger.warn({ err: error }, 'redis producer connection error'));

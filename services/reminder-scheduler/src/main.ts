@@ -8,7 +8,10 @@ import { parseSchedulerConfig } from './config';
 const config = parseSchedulerConfig(process.env);
 const logger = createLogger('reminder-scheduler', config.LOG_LEVEL);
 
-const database = createDbClient(config.DATABASE_URL, { applicationName: 'reminder-scheduler' });
+const database = createDbClient(config.DATABASE_URL, {
+  applicationName: 'reminder-scheduler',
+  prepareStatements: config.DATABASE_PREPARED_STATEMENTS,
+});
 const producer = createProducerConnection(config.REDIS_URL);
 const workerConnection = createWorkerConnection(config.REDIS_URL);
 producer.on('error', (error) => logger.warn({ err: error }, 'redis producer connection error'));

@@ -9,7 +9,10 @@ import { startRollupFolding } from './stats/fold';
 
 const config = loadStatsConfig(process.env);
 const logger = createLogger('stats-service', config.LOG_LEVEL);
-const database = createDbClient(config.DATABASE_URL, { applicationName: 'stats-service' });
+const database = createDbClient(config.DATABASE_URL, {
+  applicationName: 'stats-service',
+  prepareStatements: config.DATABASE_PREPARED_STATEMENTS,
+});
 const redis = createProducerConnection(config.REDIS_URL);
 redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
 const onError = (error: Error, queue: string) => logger.warn({ err: error, queue }, 'queue error');

@@ -7,7 +7,10 @@ import { loadWhatsAppSenderConfig } from './config';
 
 const config = loadWhatsAppSenderConfig(process.env);
 const logger = createLogger(SERVICE_NAME, config.LOG_LEVEL);
-const database = createDbClient(config.DATABASE_URL);
+const database = createDbClient(config.DATABASE_URL, {
+  applicationName: 'whatsapp-sender',
+  prepareStatements: config.DATABASE_PREPARED_STATEMENTS,
+});
 const producer = createProducerConnection(config.REDIS_URL);
 const workerConnection = createWorkerConnection(config.REDIS_URL);
 producer.on('error', (error) => logger.warn({ err: error }, 'redis (producer) error'));
