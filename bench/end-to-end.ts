@@ -15,7 +15,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
+import { testEnv } from '../packages/testing/src/index';
 import { bareBullmq, bareNodemailer } from './lib/baselines';
+import { startCpuMeter } from './lib/cpu';
 import { atFullSpeed, loanLoad } from './lib/loan-load';
 import { type Figure, fmtRate, loadAverage, median, printFigures, round, writeResult } from './lib/report';
 import { type Borrowers, seedBorrowers } from './lib/seed';
@@ -51,14 +54,30 @@ let borrowers: Borrowers | undefined;
 const stack = await startStack({
   services: ALL_SERVICES,
   cpuProf: profiled,
+  // Diagnosis: DATABASE_PREPARED_STATEMENTS=false pnpm bench end-to-end … measures unnamed queries.
+  env: process.env.DATABASE_PREPARED_STATEMENTS
+    ? { DATABASE_PREPARED_STATEMENTS: process.env.DATABASE_PREPARED_STATEMENTS }
+    : {},
   beforeServices: async (db) => {
     borrowers = await seedBorrowers(db, LOANS * RUNS);
     if (args['without-rollup-triggers']) await db.sql`alter table notification_log disable trigger user`;
   },
 });
 
+/** Redis's own pid, for its CPU time (the server is shared with whatever else runs here). */
+async function redisPid(): Promise<number | undefined> {
+  const redis = new Redis(testEnv.redisUrl, { maxRetriesPerRequest: 1 });
+  try {
+    return Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1]) || undefined;
+  } finally {
+    redis.disconnect();
+  }
+}
+
 interface Run {
   ours: { perSecond: number; seconds: number; httpSeconds: number; loansPerSecond: number };
+  /** CPU milliseconds per message in each process while ours ran. */
+  cpuMsPerMessage: Record<string, number>;
   bullmq: { perSecond: number; seconds: number };
   nodemailer: { perSecond: number; seconds: number };
   ratio: number;
@@ -73,6 +92,14 @@ try {
   for (let run = 0; run < RUNS; run++) {
     const before = stack.smtp.count + stack.twilio.count;
     const smtpBefore = { count: stack.smtp.count, bytes: stack.smtp.bytes };
+    const meter = await startCpuMeter(
+      {
+        ...Object.fromEntries(Object.entries(stack.services).map(([name, s]) => [name, s.child.pid])),
+        'bench (load, SMTP sink, Twilio server)': process.pid,
+        'redis-server': await redisPid(),
+      },
+      stack.db.sql,
+    );
     const started = performance.now();
     const answers = await atFullSpeed(load, run * LOANS, LOANS, HTTP_CONCURRENCY);
     const httpSeconds = (performance.now() - started) / 1000;
@@ -85,6 +112,9 @@ try {
       await new Promise((r) => setTimeout(r, 2));
     }
     const seconds = (performance.now() - started) / 1000;
+    const cpuMsPerMessage = Object.fromEntries(
+      Object.entries(await meter.stop()).map(([name, cpu]) => [name, round((cpu * 1000) / MESSAGES, 2)]),
+    );
     emailBytes = (stack.smtp.bytes - smtpBefore.bytes) / (stack.smtp.count - smtpBefore.count);
     const ours = {
       perSecond: MESSAGES / seconds,
@@ -105,7 +135,7 @@ try {
       size: Math.round(emailBytes),
     });
     const ratio = ours.perSecond / Math.min(bullmq.perSecond, nodemailer.perSecond);
-    runs.push({ ours, bullmq, nodemailer, ratio });
+    runs.push({ ours, cpuMsPerMessage, bullmq, nodemailer, ratio });
     console.log(
       `run ${run + 1}/${RUNS}: ours ${fmtRate(ours.perSecond)} (HTTP ${fmtRate(ours.loansPerSecond)} loans), ` +
         `bare BullMQ ${fmtRate(bullmq.perSecond)}, bare nodemailer ${fmtRate(nodemailer.perSecond)}, ratio ${round(ratio, 3)}`,
@@ -149,6 +179,23 @@ try {
       met: exact,
     },
   );
+  const cpuNames = Object.keys(runs[0]?.cpuMsPerMessage ?? {});
+  for (const name of cpuNames) {
+    figures.push({
+      name: `CPU per message: ${name}`,
+      value: `${round(
+        med((r) => r.cpuMsPerMessage[name]!),
+        2,
+      )} ms`,
+    });
+  }
+  figures.push({
+    name: 'CPU per message: all of the above',
+    value: `${round(
+      med((r) => Object.values(r.cpuMsPerMessage).reduce((a, b) => a + b, 0)),
+      2,
+    )} ms`,
+  });
   for (const [name, mb] of Object.entries(memory)) {
     figures.push({
       name: `peak RSS ${name}`,
