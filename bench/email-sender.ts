@@ -25,7 +25,8 @@ import {
   publishRows,
   waitUntilReady,
 } from '../packages/queue/src/index';
-import { compileEmailTemplate, createEmailRenderer, fillEmail } from '../packages/templates/src/index';
+import { compileEmailTemplate } from '../packages/templates/src/email/compile-email-template';
+import { createEmailRenderer, fillEmail } from '../packages/templates/src/index';
 import {
   cleanupPrefix,
   createTestDatabase,

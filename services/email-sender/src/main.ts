@@ -10,7 +10,7 @@ import { transportFromConfig } from './transports/select-transport';
 const config = parseEmailSenderConfig(process.env);
 const logger = createLogger('email-sender', config.LOG_LEVEL);
 
-// Every layout is compiled here, once; a template error stops the process before it takes a job.
+// The layouts were compiled at build time (no MJML here); a missing one stops the process before it takes a job.
 const renderer = await createEmailRenderer();
 const { transport, captureDir } = transportFromConfig(config);
 

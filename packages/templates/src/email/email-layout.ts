@@ -21,7 +21,7 @@ const BRAND_COLOR = '#1d4ed8';
 /**
  * The MJML document of one kind in one language. The catalog's fixed words are written in
  * (escaped); what changes per message stays a `{{placeholder}}`, and `{{{reportSections}}}`
- * takes the daily report's lists. Compiled once by the renderer.
+ * takes the daily report's lists. Compiled at build time (`pnpm templates:compile`), not at run time.
  */
 export function emailLayoutMjml(kind: NotificationKind, language: Language): string {
   const catalog = EMAIL_CATALOGS[language];

@@ -1,13 +1,13 @@
 import { LANGUAGES, type Language, NOTIFICATION_KINDS, type NotificationKind } from '@rappel/contracts';
-import mjml2html from 'mjml';
 import type { MessageContext } from '../message-context';
 import { EMAIL_CATALOGS } from './catalog';
+import { COMPILED_EMAIL_LAYOUTS } from './compiled-layouts.generated';
 import { dailyReportBlock } from './daily-report-block';
-import { emailLayoutMjml } from './email-layout';
 import { emailText } from './email-text';
 import { emailValues, requireLoan } from './email-values';
 import { buildIcs } from './ics';
 import { fillHtml, fillText } from './placeholders';
+import { TemplateCompileError } from './template-compile-error';
 
 export interface EmailAttachment {
   filename: string;
@@ -29,24 +29,6 @@ export interface CompiledEmail {
   kind: NotificationKind;
   language: Language;
   html: string;
-}
-
-export class TemplateCompileError extends Error {
-  override readonly name = 'TemplateCompileError';
-}
-
-/** Compiles one kind's MJML in one language. Tens of milliseconds: do it once, at start. */
-export async function compileEmailTemplate(
-  kind: NotificationKind,
-  language: Language,
-): Promise<CompiledEmail> {
-  const result = await mjml2html(emailLayoutMjml(kind, language), { validationLevel: 'strict' });
-  if (result.errors.length > 0) {
-    throw new TemplateCompileError(
-      `${kind}/${language}: ${result.errors.map((e) => e.formattedMessage).join('; ')}`,
-    );
-  }
-  return { kind, language, html: result.html };
 }
 
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
@@ -103,12 +85,25 @@ export interface EmailRenderer {
   render(ctx: MessageContext): RenderedEmail;
 }
 
-/** Compiles every kind in every language once; rendering then only fills values. */
+/**
+ * Every kind × language, as compiled at build time. Typed so that a kind or language added to
+ * the contracts without `pnpm templates:compile` fails the typecheck.
+ */
+const LAYOUTS: Readonly<Record<`${NotificationKind}/${Language}`, string>> = COMPILED_EMAIL_LAYOUTS;
+
+/**
+ * The renderer over the layouts compiled at build time (compiled-layouts.generated.ts): no MJML
+ * in the process, rendering only fills values. Throws TemplateCompileError if a layout is
+ * missing, so a broken build stops the process before it takes a job.
+ */
 export async function createEmailRenderer(): Promise<EmailRenderer> {
   const compiled = new Map<string, CompiledEmail>();
   for (const kind of NOTIFICATION_KINDS) {
-    for (const language of LANGUAGES)
-      compiled.set(`${kind}/${language}`, await compileEmailTemplate(kind, language));
+    for (const language of LANGUAGES) {
+      const html = LAYOUTS[`${kind}/${language}`];
+      if (!html) throw new TemplateCompileError(`no compiled e-mail layout for ${kind}/${language}`);
+      compiled.set(`${kind}/${language}`, { kind, language, html });
+    }
   }
   return {
     render(ctx) {
