@@ -1,5 +1,5 @@
-import type { Database } from '@rappel/db';
-import { clients, departments, items, loans, rooms, users } from '@rappel/db';
+import type { RecipientType } from '@rappel/contracts';
+import { clients, type Database, departments, items, loans, preparedQuery, rooms, users } from '@rappel/db';
 import { linkToken } from '@rappel/domain';
 import type { MessageContext } from '@rappel/templates';
 import { eq, sql } from 'drizzle-orm';
@@ -19,6 +19,38 @@ export class MissingMessageDataError extends Error {
 }
 
 /**
+ * One query for everything a message needs (it was three round trips per message), built once
+ * per database and recipient table: it runs for every message.
+ */
+function contextQueryFor(recipientTable: typeof clients | typeof users) {
+  return preparedQuery((db: Database) =>
+    db
+      .select({
+        department: departments,
+        recipientName: sql<string | null>`(select ${recipientTable.fullName} from ${recipientTable}
+          where ${recipientTable.id} = ${sql.placeholder('recipientId')})`,
+        loan: loans,
+        item: items,
+        client: clients,
+        room: rooms,
+      })
+      .from(departments)
+      // No loan (a daily report): loans.id = null joins nothing.
+      .leftJoin(loans, eq(loans.id, sql.placeholder('loanId')))
+      .leftJoin(items, eq(items.id, loans.itemId))
+      .leftJoin(clients, eq(clients.id, loans.clientId))
+      .leftJoin(rooms, eq(rooms.id, loans.roomId))
+      .where(eq(departments.id, sql.placeholder('departmentId')))
+      .prepare(`message_context_${recipientTable === clients ? 'client' : 'user'}`),
+  );
+}
+
+const contextQuery: Record<RecipientType, ReturnType<typeof contextQueryFor>> = {
+  client: contextQueryFor(clients),
+  user: contextQueryFor(users),
+};
+
+/**
  * Loads what a template needs for one row. The recipient's address is the one frozen in the
  * row when it was made; the loan, item and borrower are read as they are now.
  */
@@ -28,25 +60,11 @@ export async function loadMessageContext(
   options: MessageContextOptions,
 ): Promise<MessageContext> {
   if (!row.recipientAddress) throw new MissingMessageDataError(`notification ${row.id} has no address`);
-  // One query for everything a message needs (it was three round trips per message).
-  const recipientTable = row.recipientType === 'client' ? clients : users;
-  const recipientName = sql<string | null>`(select ${recipientTable.fullName} from ${recipientTable}
-    where ${recipientTable.id} = ${row.recipientId})`;
-  const [found] = await db
-    .select({
-      department: departments,
-      recipientName,
-      loan: loans,
-      item: items,
-      client: clients,
-      room: rooms,
-    })
-    .from(departments)
-    .leftJoin(loans, row.loanId ? eq(loans.id, row.loanId) : sql`false`)
-    .leftJoin(items, eq(items.id, loans.itemId))
-    .leftJoin(clients, eq(clients.id, loans.clientId))
-    .leftJoin(rooms, eq(rooms.id, loans.roomId))
-    .where(eq(departments.id, row.departmentId));
+  const [found] = await contextQuery[row.recipientType](db).execute({
+    departmentId: row.departmentId,
+    loanId: row.loanId,
+    recipientId: row.recipientId,
+  });
   if (!found) throw new MissingMessageDataError(`department ${row.departmentId} not found`);
   const { department } = found;
 

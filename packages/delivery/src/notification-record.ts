@@ -4,7 +4,14 @@ import {
   type NotificationStatus,
   type SkipReason,
 } from '@rappel/contracts';
-import { type Executor, loans, notificationEvents, notificationLog } from '@rappel/db';
+import {
+  type Database,
+  type Executor,
+  loans,
+  notificationEvents,
+  notificationLog,
+  preparedQuery,
+} from '@rappel/db';
 import { and, eq, getTableColumns, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 
 export type NotificationRow = typeof notificationLog.$inferSelect;
@@ -15,28 +22,24 @@ export type ClaimedRow = NotificationRow & {
   loanEnded: 'returned' | 'cancelled' | null;
 };
 
-/**
- * Takes the row for one attempt: only if it is still `pending`/`failed` and no other worker
- * holds a live lease on it. Counts the attempt. Returns null when there is nothing to do.
- */
-export async function claimForAttempt(
-  db: Executor,
-  id: string,
-  now: Date,
-  leaseMs: number,
-): Promise<ClaimedRow | null> {
-  const [row] = await db
+/** The claim, built once per database (it runs for every message). */
+const claimQuery = preparedQuery((db: Database) =>
+  db
     .update(notificationLog)
     .set({
       attempts: sql`${notificationLog.attempts} + 1`,
-      leaseUntil: new Date(now.getTime() + leaseMs),
-      updatedAt: now,
+      // drizzle does not map placeholders' values: timestamps go as ISO strings, cast here.
+      leaseUntil: sql`${sql.placeholder('leaseUntilIso')}::timestamptz`,
+      updatedAt: sql`${sql.placeholder('nowIso')}::timestamptz`,
     })
     .where(
       and(
-        eq(notificationLog.id, id),
+        eq(notificationLog.id, sql.placeholder('id')),
         inArray(notificationLog.status, [...ACTIONABLE_STATUSES]),
-        or(isNull(notificationLog.leaseUntil), lt(notificationLog.leaseUntil, now)),
+        or(
+          isNull(notificationLog.leaseUntil),
+          lt(notificationLog.leaseUntil, sql`${sql.placeholder('nowIso')}::timestamptz`),
+        ),
       ),
     )
     .returning({
@@ -45,7 +48,25 @@ export async function claimForAttempt(
         select case when ${loans.cancelledAt} is not null then 'cancelled'
                     when ${loans.returnedAt} is not null then 'returned' end
         from ${loans} where ${loans.id} = ${notificationLog.loanId})`,
-    });
+    })
+    .prepare('claim_notification_for_attempt'),
+);
+
+/**
+ * Takes the row for one attempt: only if it is still `pending`/`failed` and no other worker
+ * holds a live lease on it. Counts the attempt. Returns null when there is nothing to do.
+ */
+export async function claimForAttempt(
+  db: Database,
+  id: string,
+  now: Date,
+  leaseMs: number,
+): Promise<ClaimedRow | null> {
+  const [row] = await claimQuery(db).execute({
+    id,
+    nowIso: now.toISOString(),
+    leaseUntilIso: new Date(now.getTime() + leaseMs).toISOString(),
+  });
   return row ?? null;
 }
 

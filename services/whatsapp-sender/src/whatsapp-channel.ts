@@ -1,9 +1,9 @@
-import { type Database, notificationPreferences } from '@rappel/db';
+import { type Database, notificationPreferences, preparedQuery } from '@rappel/db';
 import { type DeliveryChannel, loadMessageContext, MissingMessageDataError } from '@rappel/delivery';
 import { type Clock, toWhatsAppE164 } from '@rappel/domain';
 import { PermanentDeliveryError } from '@rappel/queue';
 import { contentVariables, MissingTemplateDataError, renderWhatsAppText } from '@rappel/templates';
-import { and, eq, isNotNull } from 'drizzle-orm';
+import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import type { WhatsAppMessage, WhatsAppSender } from './whatsapp-sender';
 
 export interface WhatsAppChannelOptions {
@@ -56,17 +56,23 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): Delivery
   };
 }
 
-async function optedOut(db: Database, number: string): Promise<boolean> {
-  const [row] = await db
+/** A STOP on this number, checked for every message: built once per database. */
+const optedOutQuery = preparedQuery((db: Database) =>
+  db
     .select({ id: notificationPreferences.id })
     .from(notificationPreferences)
     .where(
       and(
-        eq(notificationPreferences.whatsappNumber, number),
+        eq(notificationPreferences.whatsappNumber, sql.placeholder('number')),
         eq(notificationPreferences.whatsappEnabled, false),
         isNotNull(notificationPreferences.whatsappOptOutAt),
       ),
     )
-    .limit(1);
+    .limit(1)
+    .prepare('whatsapp_opted_out'),
+);
+
+async function optedOut(db: Database, number: string): Promise<boolean> {
+  const [row] = await optedOutQuery(db).execute({ number });
   return row !== undefined;
 }
