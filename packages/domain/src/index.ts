@@ -1,3 +1,4 @@
+export { cachedZone } from './cached-zone';
 export * from './channels';
 export * from './clock';
 export * from './due-instant';

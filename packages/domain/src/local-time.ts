@@ -1,4 +1,5 @@
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
+import { cachedZone } from './cached-zone';
 
 export class InvalidLocalDateError extends Error {
   override readonly name = 'InvalidLocalDateError';
@@ -22,13 +23,6 @@ const parseCalendarDate = (date: string): DateTime => {
   return day;
 };
 
-/** The zone is configuration, not user input: an unknown one is a programming error, not a bad date. */
-const ianaZone = (zone: string): IANAZone => {
-  const tz = IANAZone.create(zone); // cached per name by luxon
-  if (!tz.isValid) throw new RangeError(`"${zone}" is not an IANA time zone`);
-  return tz;
-};
-
 /**
  * The instant of a local date ("2026-12-04") at a local time ("10:00") in `zone`.
  * A time that does not exist on that day (a daylight-saving gap) moves forward by the gap,
@@ -37,7 +31,7 @@ const ianaZone = (zone: string): IANAZone => {
  */
 export function localDateTimeToInstant(date: string, time: string, zone: string): Date {
   const { hour, minute } = parseHhMm(time);
-  const tz = ianaZone(zone);
+  const tz = cachedZone(zone);
   // The wall-clock reading written as if it were UTC; the instant is wall − offset, for an
   // offset the zone really has at that instant. Offsets around it (± a day) are the candidates.
   const wall = parseCalendarDate(date).set({ hour, minute }).toMillis();
@@ -52,15 +46,14 @@ export function localDateTimeToInstant(date: string, time: string, zone: string)
 
 /** The local calendar date ("YYYY-MM-DD") of an instant in `zone`. */
 export function localDateOf(instant: Date, zone: string): string {
-  ianaZone(zone);
-  const local = DateTime.fromJSDate(instant, { zone });
+  const local = DateTime.fromJSDate(instant, { zone: cachedZone(zone) });
   if (!local.isValid) throw new RangeError('not a valid instant');
   return local.toISODate()!;
 }
 
 /** Adds whole calendar days to a local date (calendar arithmetic: the same in every zone). */
 export function addLocalDays(date: string, days: number, zone: string): string {
-  ianaZone(zone);
+  cachedZone(zone); // validates it
   return parseCalendarDate(date).plus({ days }).toISODate()!;
 }
 

@@ -1,11 +1,12 @@
 import type { Language } from '@rappel/contracts';
+import { cachedZone } from '@rappel/domain';
 import { DateTime } from 'luxon';
 
 const LOCALE: Record<Language, string> = { fr: 'fr-FR', en: 'en-GB' };
 
 /** "vendredi 4 décembre", "mardi 1er décembre" / "Friday 4 December", in the site zone. */
 export function formatDate(instant: Date, zone: string, language: Language): string {
-  const dt = DateTime.fromJSDate(instant, { zone }).setLocale(LOCALE[language]);
+  const dt = DateTime.fromJSDate(instant, { zone: cachedZone(zone) }).setLocale(LOCALE[language]);
   if (language === 'fr' && dt.day === 1) return `${dt.toFormat('cccc')} 1er ${dt.toFormat('LLLL')}`;
   return dt.toFormat('cccc d LLLL');
 }
@@ -18,7 +19,7 @@ export function formatDateTime(instant: Date, zone: string, language: Language):
 
 /** "10:00". */
 export function formatTime(instant: Date, zone: string): string {
-  return DateTime.fromJSDate(instant, { zone }).toFormat('HH:mm');
+  return DateTime.fromJSDate(instant, { zone: cachedZone(zone) }).toFormat('HH:mm');
 }
 
 /**

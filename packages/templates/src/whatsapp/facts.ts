@@ -1,4 +1,5 @@
 import { type DailyReport, dailyReportSchema, type Language } from '@rappel/contracts';
+import { cachedZone } from '@rappel/domain';
 import { DateTime } from 'luxon';
 import { formatDate, formatDateTime, formatDuration } from '../format';
 import type { MessageContext } from '../message-context';
@@ -76,9 +77,9 @@ function relativeDue(ctx: MessageContext, dueAt: Date): string | null {
     return ctx.language === 'fr'
       ? `dans ${formatDuration(ahead, 'fr')}`
       : `in ${formatDuration(ahead, 'en')}`;
-  const days = DateTime.fromJSDate(dueAt, { zone: ctx.zone })
+  const days = DateTime.fromJSDate(dueAt, { zone: cachedZone(ctx.zone) })
     .startOf('day')
-    .diff(DateTime.fromJSDate(ctx.now, { zone: ctx.zone }).startOf('day'), 'days').days;
+    .diff(DateTime.fromJSDate(ctx.now, { zone: cachedZone(ctx.zone) }).startOf('day'), 'days').days;
   return DAY_WORDS[ctx.language][Math.round(days)] ?? null;
 }
 
