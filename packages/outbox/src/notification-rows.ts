@@ -6,7 +6,7 @@ import {
   type NotificationStatus,
   type SkipReason,
 } from '@rappel/contracts';
-import { type Executor, notificationLog } from '@rappel/db';
+import { type Executor, insertMany, notificationLog } from '@rappel/db';
 import { decideChannels } from '@rappel/domain';
 import type { PublishableRow } from '@rappel/queue';
 import type { Recipient } from './recipients';
@@ -98,17 +98,10 @@ export async function insertNotifications(
   db: Executor,
   rows: readonly NewNotification[],
 ): Promise<InsertedNotification[]> {
-  if (rows.length === 0) return [];
-  return db
-    .insert(notificationLog)
-    .values([...rows])
-    .onConflictDoNothing({ target: notificationLog.idempotencyKey })
-    .returning({
-      id: notificationLog.id,
-      channel: notificationLog.channel,
-      kind: notificationLog.kind,
-      status: notificationLog.status,
-    });
+  const inserted = await insertMany(db, notificationLog, rows, {
+    onConflictDoNothing: notificationLog.idempotencyKey,
+  });
+  return inserted.map(({ id, channel, kind, status }) => ({ id, channel, kind, status }));
 }
 
 /** The inserted rows that need a job. */

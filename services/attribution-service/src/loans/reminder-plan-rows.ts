@@ -1,4 +1,4 @@
-import { type Executor, scheduledReminders } from '@rappel/db';
+import { type Executor, insertMany, scheduledReminders } from '@rappel/db';
 import { planReminders, type ReminderPolicy } from '@rappel/domain';
 import { and, asc, eq } from 'drizzle-orm';
 import type { LoanRow, ReminderRow } from './loan-dto';
@@ -12,10 +12,11 @@ export async function writePlan(
 ): Promise<ReminderRow[]> {
   const plan = planReminders({ startsAt: loan.startsAt, dueAt: loan.dueAt, now }, policy);
   if (plan.length === 0) return [];
-  return tx
-    .insert(scheduledReminders)
-    .values(plan.map((r) => ({ ...r, loanId: loan.id, loanVersion: loan.version })))
-    .returning();
+  return insertMany(
+    tx,
+    scheduledReminders,
+    plan.map((r) => ({ ...r, loanId: loan.id, loanVersion: loan.version })),
+  );
 }
 
 /** Cancels every reminder of the loan that has not fired yet, whatever its plan version. */
