@@ -78,8 +78,8 @@ interface Run {
   ours: { perSecond: number; seconds: number; httpSeconds: number; loansPerSecond: number };
   /** CPU milliseconds per message in each process while ours ran. */
   cpuMsPerMessage: Record<string, number>;
-  bullmq: { perSecond: number; seconds: number };
-  nodemailer: { perSecond: number; seconds: number };
+  bullmq: { perSecond: number; seconds: number; workerCpuMsPerJob: number };
+  nodemailer: { perSecond: number; seconds: number; senderCpuMsPerMessage: number };
   ratio: number;
 }
 const runs: Run[] = [];
@@ -189,6 +189,28 @@ try {
       )} ms`,
     });
   }
+  figures.push(
+    {
+      name: 'CPU per e-mail: email-sender (ours) · bare nodemailer',
+      value: `${round(
+        med((r) => r.cpuMsPerMessage['email-sender']! * 2),
+        2,
+      )} ms · ${round(
+        med((r) => r.nodemailer.senderCpuMsPerMessage),
+        2,
+      )} ms`,
+    },
+    {
+      name: 'CPU per job: a sender (ours, WhatsApp) · bare BullMQ no-op worker',
+      value: `${round(
+        med((r) => r.cpuMsPerMessage['whatsapp-sender']! * 2),
+        2,
+      )} ms · ${round(
+        med((r) => r.bullmq.workerCpuMsPerJob),
+        2,
+      )} ms`,
+    },
+  );
   figures.push({
     name: 'CPU per message: all of the above',
     value: `${round(

@@ -4,7 +4,8 @@
  *   bullmq-worker {redisUrl, prefix, concurrency, total}: a no-op Worker on `email` and on
  *     `whatsapp`; prints READY once both are connected, DONE once `total` jobs completed.
  *   nodemailer {smtpUrl, total, concurrency, maxConnections, size}: pooled nodemailer, `total`
- *     messages of about `size` bytes with `concurrency` in flight; prints DONE {seconds}.
+ *     messages of about `size` bytes with `concurrency` in flight; prints DONE {seconds, cpuMs}.
+ * cpuMs: this process's CPU (user + system) from its first job or message to its last.
  */
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'bullmq';
@@ -23,6 +24,7 @@ async function bullmqWorker() {
   };
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   let completed = 0;
+  let cpuAtFirst: NodeJS.CpuUsage | undefined;
   let finish: () => void = () => {};
   const finished = new Promise<void>((resolve) => {
     finish = resolve;
@@ -32,6 +34,7 @@ async function bullmqWorker() {
       new Worker(
         queue,
         async () => {
+          cpuAtFirst ??= process.cpuUsage();
           completed += 1;
           if (completed === total) finish();
         },
@@ -41,7 +44,8 @@ async function bullmqWorker() {
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   console.log('READY');
   await finished;
-  console.log(`DONE ${JSON.stringify({ completed })}`);
+  const cpu = process.cpuUsage(cpuAtFirst);
+  console.log(`DONE ${JSON.stringify({ completed, cpuMs: (cpu.user + cpu.system) / 1000 })}`);
   await Promise.all(workers.map((w) => w.close()));
   connection.disconnect();
 }
@@ -68,6 +72,7 @@ async function bareNodemailer() {
   console.log('READY');
   let next = 0;
   const started = performance.now();
+  const cpuAtStart = process.cpuUsage();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < total) {
@@ -83,7 +88,8 @@ async function bareNodemailer() {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  console.log(`DONE ${JSON.stringify({ seconds })}`);
+  const cpu = process.cpuUsage(cpuAtStart);
+  console.log(`DONE ${JSON.stringify({ seconds, cpuMs: (cpu.user + cpu.system) / 1000 })}`);
   transporter.close();
 }
 

@@ -68,7 +68,7 @@ export async function bareBullmq({
   total: number;
   concurrency: number;
   producers: number;
-}): Promise<{ perSecond: number; seconds: number }> {
+}): Promise<{ perSecond: number; seconds: number; workerCpuMsPerJob: number }> {
   const prefix = uniqueQueuePrefix('bench-bare-bullmq');
   const connection = new Redis(testEnv.redisUrl, { maxRetriesPerRequest: null });
   const queues = ['email', 'whatsapp'].map((name) => new Queue(name, { connection, prefix }));
@@ -98,9 +98,9 @@ export async function bareBullmq({
         }
       }),
     );
-    await done;
+    const { cpuMs } = JSON.parse(await done) as { cpuMs: number };
     const seconds = (performance.now() - started) / 1000;
-    return { perSecond: total / seconds, seconds };
+    return { perSecond: total / seconds, seconds, workerCpuMsPerJob: cpuMs / total };
   } finally {
     worker.child.kill('SIGKILL');
     await Promise.all(queues.map((q) => q.close()));
@@ -116,11 +116,11 @@ export async function bareNodemailer(params: {
   concurrency: number;
   maxConnections: number;
   size: number;
-}): Promise<{ perSecond: number; seconds: number }> {
+}): Promise<{ perSecond: number; seconds: number; senderCpuMsPerMessage: number }> {
   const child = spawnBaseline('nodemailer', params);
   try {
-    const { seconds } = JSON.parse(await child.line('DONE')) as { seconds: number };
-    return { perSecond: params.total / seconds, seconds };
+    const { seconds, cpuMs } = JSON.parse(await child.line('DONE')) as { seconds: number; cpuMs: number };
+    return { perSecond: params.total / seconds, seconds, senderCpuMsPerMessage: cpuMs / params.total };
   } finally {
     child.child.kill('SIGKILL');
   }
