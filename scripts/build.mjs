@@ -2,8 +2,8 @@
 // `pnpm build`: each service becomes one plain JavaScript file, services/<name>/dist/main.js,
 // which production, `npm start`, the tests and the benchmarks all run with `node` (no tsx at
 // run time: with its loader thread and esbuild, each service idled 30–65 MB higher; see
-// docs/benchmarks.md). Also builds the migration
-// one-shot, packages/db/dist/migrate-cli.js. Plain Node ESM; the only dependency is esbuild.
+// docs/benchmarks.md). Also builds the migration one-shot, packages/db/dist/migrate-cli.js.
+// Plain Node ESM; the only dependency is esbuild.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
