@@ -170,7 +170,10 @@ export async function buildServices({ quiet = false } = {}) {
   });
   const db = join(ROOT, 'packages', 'db');
   jobs.push(bundle('db migrate-cli', db, 'src/migrate-cli.ts', join(db, 'dist', 'migrate-cli.js')));
-  const results = await Promise.all(jobs);
+  const settled = await Promise.allSettled(jobs);
+  const failures = settled.filter((r) => r.status === 'rejected').map((r) => r.reason.message);
+  if (failures.length > 0) throw new Error(failures.join('\n'));
+  const results = settled.map((r) => r.value);
   if (!quiet) {
     for (const r of results) {
       const externals = r.runtimeExternals.length
