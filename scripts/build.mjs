@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `pnpm build`: each service becomes one plain JavaScript file, services/<name>/dist/main.js,
 // which production, `npm start`, the tests and the benchmarks all run with `node` (no tsx at
-// run time: with its loader thread and esbuild, each service idled 30–65 MB higher; see
+// run time: with its loader thread and esbuild, each service idled 45–77 MB higher; see
 // docs/benchmarks.md). Also builds the migration one-shot, packages/db/dist/migrate-cli.js.
 // Plain Node ESM; the only dependency is esbuild.
 import { randomBytes } from 'node:crypto';
@@ -40,12 +40,7 @@ export const EXTERNALS = [
     // first use, whereas a bundle makes Node parse and keep all ~8 MB of their source.
     name: 'twilio',
     load: 'runtime',
-    why: 'bundled, whatsapp-sender idles ~25 MB higher (167 MB against 141-143 MB)',
-  },
-  {
-    name: 'typescript',
-    load: 'absent',
-    why: 'cosmiconfig (under mjml) requires it only to read a .ts config file, and we have none',
+    why: 'bundled, whatsapp-sender idles ~15 MB higher (134 MB against 119 MB)',
   },
   {
     name: 'msgpackr-extract',
