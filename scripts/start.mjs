@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm start` / `pnpm start`: every Rappel service on this machine, with demo data.
 // Plain Node with no dependency until the install step has run. Steps: install (pinned pnpm)
-// if needed, pick Postgres and Redis, migrate, seed demo data, start the five services with
-// prefixed logs, wait for /readyz, print the URLs; Ctrl-C stops everything in order.
+// if needed, build the services (scripts/build.mjs), pick Postgres and Redis, migrate, seed
+// demo data, start the five services from their build with prefixed logs, wait for /readyz,
+// print the URLs; Ctrl-C stops everything in order.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -52,7 +53,8 @@ function checkNode() {
 function install() {
   if (
     existsSync(join(ROOT, 'node_modules', '.modules.yaml')) &&
-    existsSync(join(ROOT, 'node_modules', 'tsx'))
+    existsSync(join(ROOT, 'node_modules', 'tsx')) &&
+    existsSync(join(ROOT, 'node_modules', 'esbuild'))
   )
     return;
   const [cmd, ...args] = pnpmCommand();
@@ -225,7 +227,21 @@ function localSecrets() {
   return secrets;
 }
 
+/** Bundles each service into services/<name>/dist/main.js (seconds; always, so never stale). */
+async function build() {
+  say('Building the services…');
+  // Imported here: esbuild exists only once the install step has run.
+  const { buildServices } = await import('./build.mjs');
+  try {
+    await buildServices({ quiet: true });
+  } catch (error) {
+    fail(`The build failed: ${error.message}`);
+  }
+}
+
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+// The CLI (an operator's one-shot tool, not a long-running service) still runs its TypeScript
+// through tsx.
 const TSX_LOADER = () => pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 
 /** Runs a CLI command (packages/cli) to completion, output passed through. */
@@ -291,7 +307,7 @@ function stopChild(child, name, graceMs) {
 
 function startService(service, env) {
   const cwd = join(ROOT, 'services', service.name);
-  const child = spawn(process.execPath, ['--import', TSX_LOADER(), 'src/main.ts'], {
+  const child = spawn(process.execPath, ['dist/main.js'], {
     cwd,
     env: { ...env, PORT: String(service.port) },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -357,6 +373,7 @@ async function main() {
       fail(`Port ${s.port} (${s.name}) is already in use: is Rappel already running?`);
     }
   }
+  await build();
 
   const databaseUrl = await pickDatabase(process.env);
   const redisUrl = await pickRedis(process.env);

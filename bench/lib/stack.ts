@@ -7,6 +7,7 @@ import {
   uniqueQueuePrefix,
 } from '../../packages/testing/src/index';
 import {
+  buildServicesOnce,
   freePort,
   type ServiceName,
   type ServiceProcess,
@@ -64,6 +65,8 @@ export function peakRssMb(pid: number | undefined): number {
 }
 
 export async function startStack(options: StackOptions): Promise<Stack> {
+  // The services run from their build (services/<name>/dist/main.js), as in production.
+  await buildServicesOnce();
   const db = await createTestDatabase();
   const prefix = uniqueQueuePrefix('bench');
   const smtp = await startSmtpSink();
@@ -105,10 +108,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       'reminder-scheduler': {},
       'stats-service': { SESSION_SECRET: 'bench-session-secret-0123456789abcdef012' },
     };
-    // Started one after the other: five tsx start-ups at once on two cores time out.
+    // Started one after the other: five start-ups at once on a loaded two-core machine are slow.
     for (const name of options.services) {
       const profile = options.cpuProf?.includes(name);
-      // One folder per service: the main thread and tsx's loader thread each write a profile.
+      // One folder per service: each of its threads that runs JavaScript writes a profile.
       const profileDir = `${PROFILE_DIR}${name}`;
       if (profile) mkdirSync(profileDir, { recursive: true });
       services[name] = await startServiceProcess(

@@ -27,7 +27,7 @@ describe('docker-compose.yml', () => {
   it('has Postgres 16, Mailpit and a one-shot migration', () => {
     expect(compose.services.postgres.image).toBe('postgres:16');
     expect(compose.services.mailpit.image).toMatch(/^axllent\/mailpit/);
-    expect(compose.services.migrate.command.join(' ')).toContain('migrate-cli.ts');
+    expect(compose.services.migrate.command.join(' ')).toContain('dist/migrate-cli.js');
     expect(compose.services.migrate.restart).toBe('no');
   });
 

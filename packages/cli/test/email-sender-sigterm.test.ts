@@ -29,7 +29,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * The SMTP server holds every DATA for SMTP_DELAY_MS so jobs are surely in flight at SIGTERM.
  */
 const SERVICE_DIR = fileURLToPath(new URL('../../../services/email-sender/', import.meta.url));
-const TSX_LOADER = new URL('../../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
 const SMTP_DELAY_MS = 1_500;
 const MESSAGES = 8;
 
@@ -46,7 +45,8 @@ let rowIds: string[] = [];
 
 function startEmailSender(): { child: ChildProcess; log: () => string } {
   let log = '';
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, 'src/main.ts'], {
+  // The build the vitest globalSetup made, as production runs it.
+  const child = spawn(process.execPath, ['dist/main.js'], {
     cwd: SERVICE_DIR,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {

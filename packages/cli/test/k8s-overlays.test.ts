@@ -107,7 +107,7 @@ describe.skipIf(!hasKubectl && !process.env.CI).each(['dev', 'prod'])('overlay %
     const pod = job!.spec.template.spec;
     expect(pod.restartPolicy).toBe('Never');
     expect(pod.securityContext.runAsNonRoot).toBe(true);
-    expect(pod.containers[0].command.join(' ')).toContain('migrate-cli.ts');
+    expect(pod.containers[0].command.join(' ')).toContain('dist/migrate-cli.js');
     expect(pod.containers[0].envFrom.map((e: Manifest) => e.secretRef?.name ?? e.configMapRef?.name)).toEqual(
       [config!.metadata.name, 'rappel-secrets'],
     );

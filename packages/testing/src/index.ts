@@ -1,6 +1,12 @@
 export { databaseUrl, testEnv } from './env';
 export { type Fixtures, fixtures } from './fixtures';
-export { freePort, type ServiceName, type ServiceProcess, startServiceProcess } from './service-process';
+export {
+  buildServicesOnce,
+  freePort,
+  type ServiceName,
+  type ServiceProcess,
+  startServiceProcess,
+} from './service-process';
 export {
   parseRawEmail,
   type ReceivedMessage,

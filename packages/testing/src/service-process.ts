@@ -1,8 +1,23 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { BuiltBundle } from '../../../scripts/build.mjs';
 import { waitFor } from './wait-for';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+let built: Promise<BuiltBundle[]> | undefined;
+
+/**
+ * Builds every service's dist/main.js (scripts/build.mjs, what `pnpm build` runs), once per
+ * process. The vitest globalSetup and the benchmarks call it before any service starts, so a
+ * test never runs a stale bundle. Imported on demand: test workers never load esbuild.
+ */
+export function buildServicesOnce(): Promise<BuiltBundle[]> {
+  built ??= import('../../../scripts/build.mjs').then((m) => m.buildServices({ quiet: true }));
+  return built;
+}
 
 export type ServiceName =
   | 'attribution-service'
@@ -23,8 +38,9 @@ export interface ServiceProcess {
 }
 
 /**
- * Runs one service as its own process, exactly as `pnpm --filter … start` would
- * (`node --import tsx services/<name>/src/main.ts`), and waits until /readyz answers 200.
+ * Runs one service as its own process from its build, as production does
+ * (`node services/<name>/dist/main.js`), and waits until /readyz answers 200. The build must
+ * exist: the vitest globalSetup and the benchmarks make it (buildServicesOnce).
  */
 export async function startServiceProcess(
   name: ServiceName,
@@ -40,7 +56,9 @@ export async function startServiceProcess(
     nodeArgs?: string[];
   },
 ): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', `services/${name}/src/main.ts`], {
+  const main = join('services', name, 'dist', 'main.js');
+  if (!existsSync(join(ROOT, main))) throw new Error(`${main} does not exist: run \`pnpm build\` first`);
+  const child = spawn(process.execPath, [...nodeArgs, main], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',

@@ -12,6 +12,7 @@ import { hashPassword } from '@rappel/stats-service/src/auth/passwords';
 import {
   cleanupPrefix,
   createTestDatabase,
+  fixtures,
   freePort,
   type ServiceProcess,
   startServiceProcess,
@@ -38,6 +39,7 @@ type ApiBody = any;
 let api: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: ApiBody }>;
 let whatsappUrl: string;
 let statsUrl: string;
+let apiUrl: string;
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
@@ -52,6 +54,7 @@ beforeAll(async () => {
     freePort(),
   ]);
   statsUrl = `http://127.0.0.1:${statsPort}`;
+  apiUrl = `http://127.0.0.1:${apiPort}`;
   whatsappUrl = `http://127.0.0.1:${waPort}`;
   const common = {
     DATABASE_URL: tdb.url,
@@ -421,5 +424,46 @@ describe('a loan, end to end', () => {
     expect(events.map((e) => e.type)).toEqual(['permanent_failure', 'replayed', 'sent']);
     expect(events[1]!.actor).toBe(manager.body.id);
     expect(smtp.messages.some((m) => m.envelope.to.includes(s.client.email))).toBe(true);
+  });
+});
+
+/** Same-origin files a page loads (`src`/`href`), resolved against its `<base href>` if any. */
+function assetUrls(html: string, pageUrl: string): string[] {
+  const base = new URL(/<base href="([^"]+)"/.exec(html)?.[1] ?? pageUrl, pageUrl);
+  return [...html.matchAll(/(?:src|href)="([^"#]+)"/g)]
+    .map((m) => new URL(m[1]!, base))
+    .filter((url) => url.origin === base.origin)
+    .map((url) => url.href);
+}
+
+describe('the web UIs the built services serve from their dependencies', () => {
+  // The bundles leave @bull-board/api and @fastify/swagger-ui in node_modules because they serve
+  // files from their own folders (scripts/build.mjs); a page without its scripts is a blank page.
+  it('Bull Board (for a super admin) and both Swagger UIs come with every script and stylesheet', async () => {
+    const admin = await fixtures(tdb.db).user(null, {
+      role: 'super_admin',
+      email: `admin-${randomBytes(3).toString('hex')}@hotel.test`,
+      passwordHash: await hashPassword('correct horse battery staple'),
+    });
+    const browser = pageSession();
+    const signIn = await browser.get(`${statsUrl}/sign-in`);
+    const signedIn = await browser.post(`${statsUrl}/sign-in`, {
+      _csrf: signIn.csrf,
+      email: admin.email,
+      password: 'correct horse battery staple',
+    });
+    expect(signedIn.status).toBe(303);
+    for (const page of [`${statsUrl}/queues`, `${statsUrl}/docs/`, `${apiUrl}/docs/`]) {
+      const html = await browser.get(page);
+      expect(html.status, page).toBe(200);
+      const assets = assetUrls(html.body, page);
+      expect(assets.filter((url) => url.endsWith('.js')).length, page).toBeGreaterThan(0);
+      expect(assets.filter((url) => url.endsWith('.css')).length, page).toBeGreaterThan(0);
+      for (const asset of assets) {
+        const res = await browser.get(asset);
+        expect(res.status, asset).toBe(200);
+        expect(res.body.length, asset).toBeGreaterThan(0);
+      }
+    }
   });
 });
