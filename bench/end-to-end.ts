@@ -54,10 +54,14 @@ let borrowers: Borrowers | undefined;
 const stack = await startStack({
   services: ALL_SERVICES,
   cpuProf: profiled,
-  // Diagnosis: DATABASE_PREPARED_STATEMENTS=false pnpm bench end-to-end … measures unnamed queries.
-  env: process.env.DATABASE_PREPARED_STATEMENTS
-    ? { DATABASE_PREPARED_STATEMENTS: process.env.DATABASE_PREPARED_STATEMENTS }
-    : {},
+  // Diagnosis, passed to the services: DATABASE_PREPARED_STATEMENTS=false (unnamed queries),
+  // SERVICE_NODE_OPTIONS='…' (more V8 or Node flags; SERVICE_NODE_FLAGS on the command line win).
+  env: {
+    ...(process.env.DATABASE_PREPARED_STATEMENTS
+      ? { DATABASE_PREPARED_STATEMENTS: process.env.DATABASE_PREPARED_STATEMENTS }
+      : {}),
+    ...(process.env.SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.SERVICE_NODE_OPTIONS } : {}),
+  },
   beforeServices: async (db) => {
     borrowers = await seedBorrowers(db, LOANS * RUNS);
     if (args['without-rollup-triggers']) await db.sql`alter table notification_log disable trigger user`;

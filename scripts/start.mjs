@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { createConnection } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { SERVICE_NODE_FLAGS } from './lib/node-flags.mjs';
 import { PNPM_VERSION, pnpmCommand } from './lib/pnpm.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -307,7 +308,7 @@ function stopChild(child, name, graceMs) {
 
 function startService(service, env) {
   const cwd = join(ROOT, 'services', service.name);
-  const child = spawn(process.execPath, ['dist/main.js'], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, 'dist/main.js'], {
     cwd,
     env: { ...env, PORT: String(service.port) },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuiltBundle } from '../../../scripts/build.mjs';
+import { SERVICE_NODE_FLAGS } from '../../../scripts/lib/node-flags.mjs';
 import { waitFor } from './wait-for';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -58,7 +59,7 @@ export async function startServiceProcess(
 ): Promise<ServiceProcess> {
   const main = join('services', name, 'dist', 'main.js');
   if (!existsSync(join(ROOT, main))) throw new Error(`${main} does not exist: run \`pnpm build\` first`);
-  const child = spawn(process.execPath, [...nodeArgs, main], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...nodeArgs, main], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
