@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import {
   cleanupPrefix,
   createTestDatabase,
@@ -51,6 +51,8 @@ export interface Stack {
 }
 
 export const PROFILE_DIR = new URL('../results/profiles/', import.meta.url).pathname;
+/** Each service's output of the last run, bench/results/logs/<service>.log (gitignored). */
+export const LOG_DIR = new URL('../results/logs/', import.meta.url).pathname;
 const LINK_SECRET = 'bench-link-signing-secret-0123456789abcdef';
 
 /** VmHWM of a process, in MB; NaN once it has exited. */
@@ -74,6 +76,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const services: Stack['services'] = {};
   const stop = async () => {
     await Promise.all(Object.values(services).map((s) => s.stop('SIGTERM')));
+    // What each service logged (LOG_LEVEL=warn: warnings and errors), for a run that went wrong.
+    mkdirSync(LOG_DIR, { recursive: true });
+    for (const [name, s] of Object.entries(services)) writeFileSync(`${LOG_DIR}${name}.log`, s.output());
     await smtp.close();
     await twilio.close();
     await cleanupPrefix(prefix);

@@ -91,28 +91,52 @@ END
 $$;
 --> statement-breakpoint
 -- The columns the rollups count: an UPDATE that changes none of them changes no rollup.
+-- A bulk statement (over 10 000 rows: seeding, a purge) keeps the dynamic statements, which
+-- stream from the transition tables and are planned once for the whole statement; as arrays,
+-- that many rows would all be held in memory.
 CREATE OR REPLACE FUNCTION notification_rollup_trigger() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+  cols text := 'r.department_id, r.loan_id, r.channel, r.kind, r.status, r.error_code, r.created_at, r.sent_at, r.delivered_at';
+  src text;
+  stmt text;
 BEGIN
-  IF TG_OP = 'INSERT' THEN
-    PERFORM notification_rollup_apply(ARRAY(SELECT a::notification_log FROM rollup_new_rows a), '{}');
-  ELSIF TG_OP = 'DELETE' THEN
-    PERFORM notification_rollup_apply('{}', ARRAY(SELECT r::notification_log FROM rollup_old_rows r));
+  IF TG_OP = 'DELETE' THEN
+    IF (SELECT count(*) FROM rollup_old_rows) <= 10000 THEN
+      PERFORM notification_rollup_apply('{}', ARRAY(SELECT r::notification_log FROM rollup_old_rows r));
+      RETURN NULL;
+    END IF;
+    src := 'SELECT ' || cols || ', -1 AS n FROM rollup_old_rows r';
+  ELSIF (SELECT count(*) FROM rollup_new_rows) <= 10000 THEN
+    IF TG_OP = 'INSERT' THEN
+      PERFORM notification_rollup_apply(ARRAY(SELECT a::notification_log FROM rollup_new_rows a), '{}');
+    ELSE
+      PERFORM notification_rollup_apply(
+        ARRAY(
+          SELECT a::notification_log FROM rollup_new_rows a JOIN rollup_old_rows r ON r.id = a.id
+          WHERE (a.department_id, a.loan_id, a.channel, a.kind, a.status, a.error_code, a.created_at,
+                 a.sent_at, a.delivered_at)
+            IS DISTINCT FROM (r.department_id, r.loan_id, r.channel, r.kind, r.status, r.error_code,
+                 r.created_at, r.sent_at, r.delivered_at)),
+        ARRAY(
+          SELECT r::notification_log FROM rollup_new_rows a JOIN rollup_old_rows r ON r.id = a.id
+          WHERE (a.department_id, a.loan_id, a.channel, a.kind, a.status, a.error_code, a.created_at,
+                 a.sent_at, a.delivered_at)
+            IS DISTINCT FROM (r.department_id, r.loan_id, r.channel, r.kind, r.status, r.error_code,
+                 r.created_at, r.sent_at, r.delivered_at)));
+    END IF;
+    RETURN NULL;
+  ELSIF TG_OP = 'INSERT' THEN
+    src := 'SELECT ' || cols || ', 1 AS n FROM rollup_new_rows r';
   ELSE
-    PERFORM notification_rollup_apply(
-      ARRAY(
-        SELECT a::notification_log FROM rollup_new_rows a JOIN rollup_old_rows r ON r.id = a.id
-        WHERE (a.department_id, a.loan_id, a.channel, a.kind, a.status, a.error_code, a.created_at,
-               a.sent_at, a.delivered_at)
-          IS DISTINCT FROM (r.department_id, r.loan_id, r.channel, r.kind, r.status, r.error_code,
-               r.created_at, r.sent_at, r.delivered_at)),
-      ARRAY(
-        SELECT r::notification_log FROM rollup_new_rows a JOIN rollup_old_rows r ON r.id = a.id
-        WHERE (a.department_id, a.loan_id, a.channel, a.kind, a.status, a.error_code, a.created_at,
-               a.sent_at, a.delivered_at)
-          IS DISTINCT FROM (r.department_id, r.loan_id, r.channel, r.kind, r.status, r.error_code,
-               r.created_at, r.sent_at, r.delivered_at)));
+    src := 'SELECT ' || cols || ', 1 AS n FROM rollup_new_rows r'
+      || ' UNION ALL SELECT ' || cols || ', -1 FROM rollup_old_rows r';
   END IF;
+  FOREACH stmt IN ARRAY notification_rollup_statements(
+    src, coalesce((SELECT timezone FROM stats_settings WHERE id = 1), 'UTC')
+  ) LOOP
+    EXECUTE stmt;
+  END LOOP;
   RETURN NULL;
 END
 $$;

@@ -142,6 +142,24 @@ describe('notification rollups', () => {
     await expectExact();
   });
 
+  it('follow bulk statements of over 10 000 rows too (the streaming path: seeding, purges)', async () => {
+    const { sql } = database;
+    await sql`
+      insert into notification_log (idempotency_key, department_id, kind, channel, recipient_type, recipient_id,
+        status, created_at, sent_at)
+      select 'bulk' || g, (${sql.array(departments)}::uuid[])[1 + g % 2],
+        (array['loan_created','reminder_d2'])[1 + g % 2], 'email', 'client', gen_random_uuid(),
+        (array['sent','pending','skipped'])[1 + g % 3], now() - (g % 30) * interval '5 hours',
+        case when g % 3 = 0 then now() - (g % 30) * interval '5 hours' + (g % 500) * interval '1 second' end
+      from generate_series(1, 10500) g`;
+    await expectExact();
+    await sql`update notification_log set status = 'delivered',
+      delivered_at = coalesce(sent_at, created_at) + interval '2 seconds' where idempotency_key like 'bulk%'`;
+    await expectExact();
+    await sql`delete from notification_log where idempotency_key like 'bulk%'`;
+    await expectExact();
+  });
+
   it('rebuilds from the log in another zone, and the triggers then use that zone', async () => {
     const { sql } = database;
     await sql`select rebuild_notification_rollups('Pacific/Kiritimati')`;
