@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDbClient, type DbClient, reconnectBackoff } from './client';
 
@@ -50,5 +51,27 @@ describe('prepared statements', () => {
     client = createDbClient(ADMIN_URL, { max: 1, prepareStatements: false });
     await client.db.execute(sql`select ${1}::int as unnamed_marker`);
     expect(await preparedWith(client, 'unnamed_marker')).toBe(0);
+  });
+});
+
+describe('postgres.js (patched: patches/README.md)', () => {
+  it('reserves the connection of a transaction begun while every connection is busy', async () => {
+    // Two connections each running a query, and at most one query in flight per connection:
+    // the BEGIN is pipelined behind a running query and fills that connection's pipeline.
+    // Unpatched, postgres.js then skipped reserving it and the transaction failed with
+    // UNSAFE_TRANSACTION (porsager/postgres#1189), as loans did at 100 per second.
+    const sql = postgres(ADMIN_URL, { max: 2, max_pipeline: 1, onnotice: () => {} });
+    try {
+      await Promise.all([sql`select 1`, sql`select 1`]); // both connections open
+      const busy = [sql`select pg_sleep(0.2)`.execute(), sql`select pg_sleep(0.2)`.execute()];
+      const inTransaction = sql.begin(async (tx) => {
+        const [row] = await tx`select 1 as ok`;
+        return row;
+      });
+      await expect(inTransaction).resolves.toMatchObject({ ok: 1 });
+      await Promise.all(busy);
+    } finally {
+      await sql.end({ timeout: 2 });
+    }
   });
 });
