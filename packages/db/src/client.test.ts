@@ -60,7 +60,9 @@ describe('postgres.js (patched: patches/README.md)', () => {
     // the BEGIN is pipelined behind a running query and fills that connection's pipeline.
     // Unpatched, postgres.js then skipped reserving it and the transaction failed with
     // UNSAFE_TRANSACTION (porsager/postgres#1189), as loans did at 100 per second.
-    const sql = postgres(ADMIN_URL, { max: 2, max_pipeline: 1, onnotice: () => {} });
+    // max_pipeline is a postgres.js option its type declarations leave out.
+    const options = { max: 2, max_pipeline: 1, onnotice: () => {} };
+    const sql = postgres(ADMIN_URL, options);
     try {
       await Promise.all([sql`select 1`, sql`select 1`]); // both connections open
       const busy = [sql`select pg_sleep(0.2)`.execute(), sql`select pg_sleep(0.2)`.execute()];
