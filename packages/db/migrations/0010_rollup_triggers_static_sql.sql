@@ -21,64 +21,54 @@ BEGIN
   END IF;
   tz := coalesce((SELECT timezone FROM stats_settings WHERE id = 1), 'UTC');
 
-  INSERT INTO notification_daily_rollup_delta
-    (day, department_id, channel, kind, status, error_code, count, sent_count, sent_seconds_sum,
-     delivered_count, delivered_seconds_sum)
-  SELECT (d.created_at AT TIME ZONE tz)::date, d.department_id, d.channel, d.kind, d.status,
-    coalesce(d.error_code, ''), sum(d.n),
-    coalesce(sum(d.n) FILTER (WHERE d.sent_at IS NOT NULL), 0),
-    coalesce(sum(d.n * extract(epoch FROM d.sent_at - d.created_at)::float8)
-      FILTER (WHERE d.sent_at IS NOT NULL), 0),
-    coalesce(sum(d.n) FILTER (WHERE d.delivered_at IS NOT NULL), 0),
-    coalesce(sum(d.n * extract(epoch FROM d.delivered_at - d.created_at)::float8)
-      FILTER (WHERE d.delivered_at IS NOT NULL), 0)
-  FROM (
+  -- One statement: the rows to add (+1) and to take away (-1), read once for the three deltas.
+  WITH d AS (
     SELECT a.*, 1 AS n FROM unnest(added) a
     UNION ALL
     SELECT r.*, -1 AS n FROM unnest(removed) r
-  ) d
-  GROUP BY 1, 2, 3, 4, 5, 6
-  HAVING sum(d.n) <> 0
-    OR coalesce(sum(d.n) FILTER (WHERE d.sent_at IS NOT NULL), 0) <> 0
-    OR coalesce(sum(d.n) FILTER (WHERE d.delivered_at IS NOT NULL), 0) <> 0
-    OR abs(coalesce(sum(d.n * extract(epoch FROM d.sent_at - d.created_at)::float8), 0)) > 1e-6
-    OR abs(coalesce(sum(d.n * extract(epoch FROM d.delivered_at - d.created_at)::float8), 0)) > 1e-6;
-
-  INSERT INTO notification_latency_rollup_delta (day, department_id, channel, metric, bucket, count)
-  SELECT x.day, x.department_id, x.channel, x.metric, x.bucket, sum(x.n)
-  FROM (
-    SELECT (d.created_at AT TIME ZONE tz)::date AS day, d.department_id, d.channel, 'sent' AS metric,
-      latency_bucket(extract(epoch FROM d.sent_at - d.created_at)::float8) AS bucket, d.n
+  ),
+  daily AS (
+    INSERT INTO notification_daily_rollup_delta
+      (day, department_id, channel, kind, status, error_code, count, sent_count, sent_seconds_sum,
+       delivered_count, delivered_seconds_sum)
+    SELECT (d.created_at AT TIME ZONE tz)::date, d.department_id, d.channel, d.kind, d.status,
+      coalesce(d.error_code, ''), sum(d.n),
+      coalesce(sum(d.n) FILTER (WHERE d.sent_at IS NOT NULL), 0),
+      coalesce(sum(d.n * extract(epoch FROM d.sent_at - d.created_at)::float8)
+        FILTER (WHERE d.sent_at IS NOT NULL), 0),
+      coalesce(sum(d.n) FILTER (WHERE d.delivered_at IS NOT NULL), 0),
+      coalesce(sum(d.n * extract(epoch FROM d.delivered_at - d.created_at)::float8)
+        FILTER (WHERE d.delivered_at IS NOT NULL), 0)
+    FROM d
+    GROUP BY 1, 2, 3, 4, 5, 6
+    HAVING sum(d.n) <> 0
+      OR coalesce(sum(d.n) FILTER (WHERE d.sent_at IS NOT NULL), 0) <> 0
+      OR coalesce(sum(d.n) FILTER (WHERE d.delivered_at IS NOT NULL), 0) <> 0
+      OR abs(coalesce(sum(d.n * extract(epoch FROM d.sent_at - d.created_at)::float8), 0)) > 1e-6
+      OR abs(coalesce(sum(d.n * extract(epoch FROM d.delivered_at - d.created_at)::float8), 0)) > 1e-6
+  ),
+  latency AS (
+    INSERT INTO notification_latency_rollup_delta (day, department_id, channel, metric, bucket, count)
+    SELECT x.day, x.department_id, x.channel, x.metric, x.bucket, sum(x.n)
     FROM (
-      SELECT a.*, 1 AS n FROM unnest(added) a
+      SELECT (d.created_at AT TIME ZONE tz)::date AS day, d.department_id, d.channel, 'sent' AS metric,
+        latency_bucket(extract(epoch FROM d.sent_at - d.created_at)::float8) AS bucket, d.n
+      FROM d WHERE d.sent_at IS NOT NULL
       UNION ALL
-      SELECT r.*, -1 AS n FROM unnest(removed) r
-    ) d
-    WHERE d.sent_at IS NOT NULL
-    UNION ALL
-    SELECT (d.created_at AT TIME ZONE tz)::date, d.department_id, d.channel, 'delivered',
-      latency_bucket(extract(epoch FROM d.delivered_at - d.created_at)::float8), d.n
-    FROM (
-      SELECT a.*, 1 AS n FROM unnest(added) a
-      UNION ALL
-      SELECT r.*, -1 AS n FROM unnest(removed) r
-    ) d
-    WHERE d.delivered_at IS NOT NULL
-  ) x
-  GROUP BY 1, 2, 3, 4, 5
-  HAVING sum(x.n) <> 0;
-
+      SELECT (d.created_at AT TIME ZONE tz)::date, d.department_id, d.channel, 'delivered',
+        latency_bucket(extract(epoch FROM d.delivered_at - d.created_at)::float8), d.n
+      FROM d WHERE d.delivered_at IS NOT NULL
+    ) x
+    GROUP BY 1, 2, 3, 4, 5
+    HAVING sum(x.n) <> 0
+  )
   INSERT INTO reminder_effectiveness_rollup_delta
     (day, department_id, kind, channel, reminded, returned_on_time, returned_late)
   SELECT (e.created_at AT TIME ZONE tz)::date, e.department_id, e.kind, e.channel,
     sum(e.n),
     coalesce(sum(e.n) FILTER (WHERE lo.returned_at <= lo.due_at), 0),
     coalesce(sum(e.n) FILTER (WHERE lo.returned_at > lo.due_at), 0)
-  FROM (
-    SELECT a.*, 1 AS n FROM unnest(added) a
-    UNION ALL
-    SELECT r.*, -1 AS n FROM unnest(removed) r
-  ) e
+  FROM d e
   JOIN loans lo ON lo.id = e.loan_id
   WHERE e.kind IN ('reminder_d2', 'reminder_d1', 'reminder_due_day', 'reminder_2h')
     AND e.status IN ('sent', 'delivered', 'read')
