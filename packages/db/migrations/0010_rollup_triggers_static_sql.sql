@@ -90,6 +90,8 @@ DECLARE
   cols text := 'r.department_id, r.loan_id, r.channel, r.kind, r.status, r.error_code, r.created_at, r.sent_at, r.delivered_at';
   src text;
   stmt text;
+  added notification_log[];
+  removed notification_log[];
 BEGIN
   IF TG_OP = 'DELETE' THEN
     IF (SELECT count(*) FROM rollup_old_rows) <= 10000 THEN
@@ -101,19 +103,15 @@ BEGIN
     IF TG_OP = 'INSERT' THEN
       PERFORM notification_rollup_apply(ARRAY(SELECT a::notification_log FROM rollup_new_rows a), '{}');
     ELSE
-      PERFORM notification_rollup_apply(
-        ARRAY(
-          SELECT a::notification_log FROM rollup_new_rows a JOIN rollup_old_rows r ON r.id = a.id
-          WHERE (a.department_id, a.loan_id, a.channel, a.kind, a.status, a.error_code, a.created_at,
-                 a.sent_at, a.delivered_at)
-            IS DISTINCT FROM (r.department_id, r.loan_id, r.channel, r.kind, r.status, r.error_code,
-                 r.created_at, r.sent_at, r.delivered_at)),
-        ARRAY(
-          SELECT r::notification_log FROM rollup_new_rows a JOIN rollup_old_rows r ON r.id = a.id
-          WHERE (a.department_id, a.loan_id, a.channel, a.kind, a.status, a.error_code, a.created_at,
-                 a.sent_at, a.delivered_at)
-            IS DISTINCT FROM (r.department_id, r.loan_id, r.channel, r.kind, r.status, r.error_code,
-                 r.created_at, r.sent_at, r.delivered_at)));
+      -- The changed rows, new and old, in one pass over the transition tables.
+      SELECT coalesce(array_agg(a::notification_log), '{}'), coalesce(array_agg(r::notification_log), '{}')
+      INTO added, removed
+      FROM rollup_new_rows a JOIN rollup_old_rows r ON r.id = a.id
+      WHERE (a.department_id, a.loan_id, a.channel, a.kind, a.status, a.error_code, a.created_at,
+             a.sent_at, a.delivered_at)
+        IS DISTINCT FROM (r.department_id, r.loan_id, r.channel, r.kind, r.status, r.error_code,
+             r.created_at, r.sent_at, r.delivered_at);
+      PERFORM notification_rollup_apply(added, removed);
     END IF;
     RETURN NULL;
   ELSIF TG_OP = 'INSERT' THEN
