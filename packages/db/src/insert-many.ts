@@ -40,7 +40,7 @@ export async function insertMany<T extends PgTable>(
     const inserted: T['$inferSelect'][] = [];
     for (const group of groups.values()) {
       const keys = columns.filter(([key]) => group.some((row) => isSet(row, key)));
-      inserted.push(...(await insertGroup(executor, table, keys, group, options)));
+      inserted.push(...(await insertGroup(executor, table, columns, keys, group, options)));
     }
     return inserted;
   };
@@ -51,6 +51,7 @@ export async function insertMany<T extends PgTable>(
 async function insertGroup<T extends PgTable>(
   db: Executor,
   table: T,
+  columns: [string, PgColumn][],
   keys: [string, PgColumn][],
   rows: readonly T['$inferInsert'][],
   options: InsertManyOptions,
@@ -81,10 +82,9 @@ async function insertGroup<T extends PgTable>(
     select ${names} from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as r(${definitions})
     ${conflict}
     returning *`);
-  const all = Object.entries(getTableColumns(table) as Record<string, PgColumn>);
   return [...inserted].map((raw) => {
     const row: Record<string, unknown> = {};
-    for (const [key, column] of all) {
+    for (const [key, column] of columns) {
       const value = raw[column.name];
       row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
     }
