@@ -108,11 +108,19 @@ export async function atSteadyRate(
   const total = Math.round(perSecond * seconds);
   const start = performance.now();
   const pending: Promise<LoanResult>[] = [];
-  for (let i = 0; i < total; i++) {
+  let failed = false;
+  for (let i = 0; i < total && !failed; i++) {
     const due = start + (i * 1000) / perSecond;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    pending.push(load.create(from + i));
+    const request = load.create(from + i);
+    // Handled at once: a failure while later requests are still being scheduled stops the
+    // schedule and reaches the caller (whose finally stops the services and keeps their logs)
+    // instead of crashing the process as an unhandled rejection.
+    request.catch(() => {
+      failed = true;
+    });
+    pending.push(request);
   }
   return Promise.all(pending);
 }
