@@ -105,7 +105,7 @@ describe('email-sender', () => {
       const row = await settled(tdb, c.row.id, 'sent');
       const m = await messageFor(c.row.id);
       expect(plain(m.subject ?? ''), label).toBe(SUBJECTS[c.language][c.kind](c.scene.department.name));
-      expect(m.envelope.to, label).toEqual([row.recipientAddress]);
+      expect(m.envelope, label).toEqual({ from: 'rappel@hotel.test', to: [row.recipientAddress] });
       expect(m.to && 'text' in m.to ? m.to.text : '', label).toContain(row.recipientAddress!);
       expect(m.from?.text, label).toContain('rappel@hotel.test');
       expect(row.providerMessageId, label).toBe(`<${row.id}@hotel.test>`);
