@@ -22,6 +22,7 @@ import {
   type ClaimedRow,
   claimForAttempt,
   leaseRemainingMs,
+  loanEnded,
   type NotificationRow,
   settle,
 } from './notification-record';
@@ -39,7 +40,8 @@ export interface DeliveryChannel<M> {
   channel: Channel;
   /** Provider name for metrics ("smtp", "twilio", "capture", "console"). */
   provider: string;
-  prepare(row: NotificationRow): Promise<M | { skip: SkipReason }>;
+  /** The row comes with what its message is about (see messageContext). */
+  prepare(row: ClaimedRow): Promise<M | { skip: SkipReason }>;
   send(message: M, row: NotificationRow): Promise<SendResult>;
 }
 
@@ -187,7 +189,8 @@ async function settleSent(write: () => Promise<void>, deadline: number, log: Log
 }
 
 function mootReason(row: ClaimedRow): SkipReason | null {
-  return row.loanEnded && MOOT_WHEN_RETURNED.has(row.kind) ? row.loanEnded : null;
+  const ended = loanEnded(row);
+  return ended && MOOT_WHEN_RETURNED.has(row.kind) ? ended : null;
 }
 
 function describe(error: unknown): { code: string; message: string } {

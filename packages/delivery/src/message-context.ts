@@ -1,9 +1,6 @@
-import type { RecipientType } from '@rappel/contracts';
-import { clients, type Database, departments, items, loans, preparedQuery, rooms, users } from '@rappel/db';
 import { linkToken } from '@rappel/domain';
 import type { MessageContext } from '@rappel/templates';
-import { eq, sql } from 'drizzle-orm';
-import type { NotificationRow } from './notification-record';
+import type { ClaimedRow } from './notification-record';
 
 export interface MessageContextOptions {
   zone: string;
@@ -19,54 +16,14 @@ export class MissingMessageDataError extends Error {
 }
 
 /**
- * One query for everything a message needs (it was three round trips per message), built once
- * per database and recipient table: it runs for every message.
+ * What a template needs for one claimed row. The recipient's address is the one frozen in the
+ * row when it was made; the loan, item and borrower are as the claim read them, i.e. as they are
+ * now.
  */
-function contextQueryFor(recipientTable: typeof clients | typeof users) {
-  return preparedQuery((db: Database) =>
-    db
-      .select({
-        department: departments,
-        recipientName: sql<string | null>`(select ${recipientTable.fullName} from ${recipientTable}
-          where ${recipientTable.id} = ${sql.placeholder('recipientId')})`,
-        loan: loans,
-        item: items,
-        client: clients,
-        room: rooms,
-      })
-      .from(departments)
-      // No loan (a daily report): loans.id = null joins nothing.
-      .leftJoin(loans, eq(loans.id, sql.placeholder('loanId')))
-      .leftJoin(items, eq(items.id, loans.itemId))
-      .leftJoin(clients, eq(clients.id, loans.clientId))
-      .leftJoin(rooms, eq(rooms.id, loans.roomId))
-      .where(eq(departments.id, sql.placeholder('departmentId')))
-      .prepare(`message_context_${recipientTable === clients ? 'client' : 'user'}`),
-  );
-}
-
-const contextQuery: Record<RecipientType, ReturnType<typeof contextQueryFor>> = {
-  client: contextQueryFor(clients),
-  user: contextQueryFor(users),
-};
-
-/**
- * Loads what a template needs for one row. The recipient's address is the one frozen in the
- * row when it was made; the loan, item and borrower are read as they are now.
- */
-export async function loadMessageContext(
-  db: Database,
-  row: NotificationRow,
-  options: MessageContextOptions,
-): Promise<MessageContext> {
+export function messageContext(row: ClaimedRow, options: MessageContextOptions): MessageContext {
   if (!row.recipientAddress) throw new MissingMessageDataError(`notification ${row.id} has no address`);
-  const [found] = await contextQuery[row.recipientType](db).execute({
-    departmentId: row.departmentId,
-    loanId: row.loanId,
-    recipientId: row.recipientId,
-  });
-  if (!found) throw new MissingMessageDataError(`department ${row.departmentId} not found`);
-  const { department } = found;
+  const { department, recipientName, loan, item, client, room } = row.related;
+  if (!department) throw new MissingMessageDataError(`department ${row.departmentId} not found`);
 
   const base = options.publicBaseUrl.replace(/\/$/, '');
   const recipient = { type: row.recipientType, id: row.recipientId };
@@ -76,7 +33,7 @@ export async function loadMessageContext(
     language: row.language,
     zone: options.zone,
     now: options.now,
-    recipient: { name: found.recipientName ?? '', address: row.recipientAddress },
+    recipient: { name: recipientName ?? '', address: row.recipientAddress },
     department: { name: department.name, deskLocation: department.deskLocation },
     extra: row.context ?? {},
     links: {
@@ -88,8 +45,7 @@ export async function loadMessageContext(
   if (overdueNumber) context.occurrence = Number(overdueNumber);
   if (!row.loanId) return context;
 
-  if (!found.loan || !found.item) throw new MissingMessageDataError(`loan ${row.loanId} not found`);
-  const { loan, item, client, room } = found;
+  if (!loan || !item) throw new MissingMessageDataError(`loan ${row.loanId} not found`);
 
   context.loan = {
     id: loan.id,

@@ -5,52 +5,96 @@ import {
   type SkipReason,
 } from '@rappel/contracts';
 import {
+  clients,
   type Database,
+  departments,
   type Executor,
+  items,
   loans,
   notificationEvents,
   notificationLog,
   preparedQuery,
+  rooms,
+  users,
 } from '@rappel/db';
 import { and, eq, getTableColumns, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 
 export type NotificationRow = typeof notificationLog.$inferSelect;
 
-/** A claimed row, with the state of its loan read in the same statement. */
-export type ClaimedRow = NotificationRow & {
-  /** Whether the row's loan has ended (null: still out, or no loan). */
-  loanEnded: 'returned' | 'cancelled' | null;
-};
+/**
+ * What a message is about, read in the claim's statement: the department, the recipient's
+ * name as it is now, and the loan with its item and borrower (null for a message without a
+ * loan, such as a daily report).
+ */
+export interface MessageRelations {
+  department: typeof departments.$inferSelect | null;
+  recipientName: string | null;
+  loan: typeof loans.$inferSelect | null;
+  item: typeof items.$inferSelect | null;
+  client: typeof clients.$inferSelect | null;
+  room: typeof rooms.$inferSelect | null;
+}
 
-/** The claim, built once per database (it runs for every message). */
-const claimQuery = preparedQuery((db: Database) =>
-  db
-    .update(notificationLog)
-    .set({
-      attempts: sql`${notificationLog.attempts} + 1`,
-      // drizzle does not map placeholders' values: timestamps go as ISO strings, cast here.
-      leaseUntil: sql`${sql.placeholder('leaseUntilIso')}::timestamptz`,
-      updatedAt: sql`${sql.placeholder('nowIso')}::timestamptz`,
-    })
-    .where(
-      and(
-        eq(notificationLog.id, sql.placeholder('id')),
-        inArray(notificationLog.status, [...ACTIONABLE_STATUSES]),
-        or(
-          isNull(notificationLog.leaseUntil),
-          lt(notificationLog.leaseUntil, sql`${sql.placeholder('nowIso')}::timestamptz`),
+/** A claimed row, with what its message is about. */
+export type ClaimedRow = NotificationRow & { related: MessageRelations };
+
+/** Whether the row's loan has ended (null: still out, or no loan). */
+export function loanEnded(row: ClaimedRow): 'returned' | 'cancelled' | null {
+  const { loan } = row.related;
+  return loan?.cancelledAt ? 'cancelled' : loan?.returnedAt ? 'returned' : null;
+}
+
+/**
+ * The claim and everything the message needs, in one statement (it runs for every message:
+ * claim, then context, were two round trips, and the context query joined five tables again),
+ * built once per database.
+ */
+const claimQuery = preparedQuery((db: Database) => {
+  const claimed = db.$with('claimed').as(
+    db
+      .update(notificationLog)
+      .set({
+        attempts: sql`${notificationLog.attempts} + 1`,
+        // drizzle does not map placeholders' values: timestamps go as ISO strings, cast here.
+        leaseUntil: sql`${sql.placeholder('leaseUntilIso')}::timestamptz`,
+        updatedAt: sql`${sql.placeholder('nowIso')}::timestamptz`,
+      })
+      .where(
+        and(
+          eq(notificationLog.id, sql.placeholder('id')),
+          inArray(notificationLog.status, [...ACTIONABLE_STATUSES]),
+          or(
+            isNull(notificationLog.leaseUntil),
+            lt(notificationLog.leaseUntil, sql`${sql.placeholder('nowIso')}::timestamptz`),
+          ),
         ),
-      ),
-    )
-    .returning({
-      ...getTableColumns(notificationLog),
-      loanEnded: sql<ClaimedRow['loanEnded']>`(
-        select case when ${loans.cancelledAt} is not null then 'cancelled'
-                    when ${loans.returnedAt} is not null then 'returned' end
-        from ${loans} where ${loans.id} = ${notificationLog.loanId})`,
+      )
+      .returning(),
+  );
+  const notification = Object.fromEntries(
+    Object.keys(getTableColumns(notificationLog)).map((key) => [key, claimed[key as keyof typeof claimed]]),
+  ) as unknown as ReturnType<typeof getTableColumns<typeof notificationLog>>;
+  return db
+    .with(claimed)
+    .select({
+      notification,
+      recipientName: sql<string | null>`case ${claimed.recipientType}
+        when 'client' then (select ${clients.fullName} from ${clients} where ${clients.id} = ${claimed.recipientId})
+        when 'user' then (select ${users.fullName} from ${users} where ${users.id} = ${claimed.recipientId}) end`,
+      department: departments,
+      loan: loans,
+      item: items,
+      client: clients,
+      room: rooms,
     })
-    .prepare('claim_notification_for_attempt'),
-);
+    .from(claimed)
+    .leftJoin(departments, eq(departments.id, claimed.departmentId))
+    .leftJoin(loans, eq(loans.id, claimed.loanId))
+    .leftJoin(items, eq(items.id, loans.itemId))
+    .leftJoin(clients, eq(clients.id, loans.clientId))
+    .leftJoin(rooms, eq(rooms.id, loans.roomId))
+    .prepare('claim_notification_for_attempt');
+});
 
 /**
  * Takes the row for one attempt: only if it is still `pending`/`failed` and no other worker
@@ -62,12 +106,14 @@ export async function claimForAttempt(
   now: Date,
   leaseMs: number,
 ): Promise<ClaimedRow | null> {
-  const [row] = await claimQuery(db).execute({
+  const [found] = await claimQuery(db).execute({
     id,
     nowIso: now.toISOString(),
     leaseUntilIso: new Date(now.getTime() + leaseMs).toISOString(),
   });
-  return row ?? null;
+  if (!found) return null;
+  const { notification, ...related } = found;
+  return { ...notification, related };
 }
 
 /** Milliseconds left on another worker's lease of an actionable row; 0 when none. */

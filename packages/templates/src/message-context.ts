@@ -2,7 +2,7 @@ import type { Channel, DurationClass, Language, NotificationKind } from '@rappel
 
 /**
  * Everything a template may show, loaded once from the notification_log row and the rows it
- * points to (see loadMessageContext in @rappel/delivery). Templates render from this alone:
+ * points to (see messageContext in @rappel/delivery). Templates render from this alone:
  * no I/O, no clock.
  */
 export interface MessageContext {

@@ -76,7 +76,6 @@ export async function buildEmailSender(deps: EmailSenderDeps): Promise<EmailSend
   registerQueueGauges(registry, [queue]);
 
   const channel = createEmailChannel({
-    db,
     renderer: deps.renderer,
     transport: deps.transport,
     clock,

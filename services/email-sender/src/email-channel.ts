@@ -1,10 +1,4 @@
-import type { Database } from '@rappel/db';
-import {
-  type DeliveryChannel,
-  loadMessageContext,
-  MissingMessageDataError,
-  type NotificationRow,
-} from '@rappel/delivery';
+import { type DeliveryChannel, MissingMessageDataError, messageContext } from '@rappel/delivery';
 import type { Clock } from '@rappel/domain';
 import { PermanentDeliveryError } from '@rappel/queue';
 import {
@@ -16,7 +10,6 @@ import {
 import type { EmailTransport, OutgoingEmail } from './transports/email-transport';
 
 export interface EmailChannelOptions {
-  db: Database;
   renderer: EmailRenderer;
   transport: EmailTransport;
   clock: Clock;
@@ -46,15 +39,15 @@ const UNRENDERABLE = [
  * row id, so if a crash ever made us send a row twice, mail clients would see one message.
  */
 export function createEmailChannel(options: EmailChannelOptions): DeliveryChannel<OutgoingEmail> {
-  const { db, renderer, transport, clock } = options;
+  const { renderer, transport, clock } = options;
   const domain = messageIdDomain(options.from);
   return {
     channel: 'email',
     provider: transport.provider,
-    async prepare(row: NotificationRow) {
+    async prepare(row) {
       if (!row.recipientAddress) return { skip: 'no_address' };
       try {
-        const context = await loadMessageContext(db, row, {
+        const context = messageContext(row, {
           zone: options.zone,
           now: clock.now(),
           publicBaseUrl: options.publicBaseUrl,

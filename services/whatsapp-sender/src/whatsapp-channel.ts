@@ -1,5 +1,5 @@
 import { type Database, notificationPreferences, preparedQuery } from '@rappel/db';
-import { type DeliveryChannel, loadMessageContext, MissingMessageDataError } from '@rappel/delivery';
+import { type DeliveryChannel, MissingMessageDataError, messageContext } from '@rappel/delivery';
 import { type Clock, toWhatsAppE164 } from '@rappel/domain';
 import { PermanentDeliveryError } from '@rappel/queue';
 import { contentVariables, MissingTemplateDataError, renderWhatsAppText } from '@rappel/templates';
@@ -32,7 +32,7 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): Delivery
       // A STOP that arrived after the row was made wins over the row.
       if (await optedOut(db, number)) return { skip: 'opted_out' };
       try {
-        const ctx = await loadMessageContext(db, row, {
+        const ctx = messageContext(row, {
           zone: options.zone,
           now: clock.now(),
           publicBaseUrl: options.publicBaseUrl,

@@ -75,7 +75,9 @@ export function createSmtpTransport(options: SmtpTransportOptions): EmailTranspo
 }
 
 /** The message as RFC 5322 bytes, with the SMTP envelope its headers give. */
-async function composeEmail(mail: OutgoingEmail): Promise<{ envelope: { from: string; to: string[] }; raw: Buffer }> {
+async function composeEmail(
+  mail: OutgoingEmail,
+): Promise<{ envelope: { from: string; to: string[] }; raw: Buffer }> {
   const node = new MailComposer(toNodemailer(mail)).compile();
   const { from, to } = node.getEnvelope();
   return { envelope: { from: from || '', to }, raw: await node.build() };
