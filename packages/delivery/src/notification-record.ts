@@ -142,66 +142,106 @@ export async function recordEvent(
   await db.insert(notificationEvents).values(event);
 }
 
+export type SettleOutcome =
+  | { status: 'sent'; providerMessageId: string | null }
+  | { status: 'failed'; errorCode: string; errorMessage: string; nextAttemptAt: Date }
+  | { status: 'permanent_failure'; errorCode: string; errorMessage: string }
+  | { status: 'skipped'; skipReason: SkipReason };
+
+// drizzle does not map placeholders' values: timestamps go as ISO strings, JSON as text.
+const param = (name: string) => sql`${sql.placeholder(name)}`;
+const timestampParam = (name: string) => sql`${sql.placeholder(name)}::timestamptz`;
+
+/** What each outcome writes on the row besides its status, the lease and updated_at. */
+const OUTCOME_COLUMNS = {
+  sent: {
+    providerMessageId: param('providerMessageId'),
+    sentAt: timestampParam('nowIso'),
+    nextAttemptAt: null,
+  },
+  failed: {
+    errorCode: param('errorCode'),
+    errorMessage: param('errorMessage'),
+    failedAt: timestampParam('nowIso'),
+    nextAttemptAt: timestampParam('nextAttemptAtIso'),
+  },
+  permanent_failure: {
+    errorCode: param('errorCode'),
+    errorMessage: param('errorMessage'),
+    failedAt: timestampParam('nowIso'),
+    nextAttemptAt: null,
+  },
+  skipped: { skipReason: param('skipReason'), nextAttemptAt: null },
+} satisfies Record<SettleOutcome['status'], Partial<Record<keyof NotificationRow, unknown>>>;
+
+/**
+ * The settle of one outcome: the row's update and its audit event in one statement (a
+ * data-modifying CTE is all or nothing like a transaction, without BEGIN and COMMIT's two
+ * round trips), built once per database.
+ */
+const settleQueryFor = (status: SettleOutcome['status']) =>
+  preparedQuery((db: Database) => {
+    // Only the holder of the claim settles: a row a callback already moved on stays put. The
+    // event is recorded either way, as the attempt's outcome.
+    const settled = db.$with('settled').as(
+      db
+        .update(notificationLog)
+        .set({ status, leaseUntil: null, updatedAt: timestampParam('nowIso'), ...OUTCOME_COLUMNS[status] })
+        .where(
+          and(
+            eq(notificationLog.id, sql.placeholder('id')),
+            inArray(notificationLog.status, [...ACTIONABLE_STATUSES]),
+          ),
+        )
+        .returning({ id: notificationLog.id }),
+    );
+    return db
+      .with(settled)
+      .insert(notificationEvents)
+      .values({
+        notificationId: sql`${sql.placeholder('id')}::uuid`,
+        type: status,
+        status,
+        attempt: sql`${sql.placeholder('attempt')}::integer`,
+        errorCode: param('errorCode'),
+        detail: sql`${sql.placeholder('detail')}::jsonb`,
+        actor: param('actor'),
+        at: timestampParam('nowIso'),
+      })
+      .prepare(`settle_notification_${status}`);
+  });
+
+const settleQuery = {
+  sent: settleQueryFor('sent'),
+  failed: settleQueryFor('failed'),
+  permanent_failure: settleQueryFor('permanent_failure'),
+  skipped: settleQueryFor('skipped'),
+};
+
 /** Moves a claimed row to its outcome and releases the lease, with its audit event. */
 export async function settle(
-  db: Executor,
+  db: Database,
   row: NotificationRow,
-  outcome:
-    | { status: 'sent'; providerMessageId: string | null }
-    | { status: 'failed'; errorCode: string; errorMessage: string; nextAttemptAt: Date }
-    | { status: 'permanent_failure'; errorCode: string; errorMessage: string }
-    | { status: 'skipped'; skipReason: SkipReason },
+  outcome: SettleOutcome,
   now: Date,
   actor: string,
 ): Promise<void> {
-  const base = { status: outcome.status, leaseUntil: null, updatedAt: now };
-  const values =
+  const detail =
     outcome.status === 'sent'
-      ? { ...base, providerMessageId: outcome.providerMessageId, sentAt: now, nextAttemptAt: null }
-      : outcome.status === 'failed'
-        ? {
-            ...base,
-            errorCode: outcome.errorCode,
-            errorMessage: outcome.errorMessage,
-            failedAt: now,
-            nextAttemptAt: outcome.nextAttemptAt,
-          }
-        : outcome.status === 'permanent_failure'
-          ? {
-              ...base,
-              errorCode: outcome.errorCode,
-              errorMessage: outcome.errorMessage,
-              failedAt: now,
-              nextAttemptAt: null,
-            }
-          : { ...base, skipReason: outcome.skipReason, nextAttemptAt: null };
-  await db.transaction(async (tx) => {
-    // Only the holder of the claim settles: a row a callback already moved on stays put.
-    // Both statements go at once (pipelined on the transaction's connection).
-    await Promise.all([
-      tx
-        .update(notificationLog)
-        .set(values)
-        .where(
-          and(eq(notificationLog.id, row.id), inArray(notificationLog.status, [...ACTIONABLE_STATUSES])),
-        ),
-      recordEvent(tx, {
-        notificationId: row.id,
-        type: outcome.status,
-        status: outcome.status,
-        attempt: row.attempts,
-        errorCode: 'errorCode' in outcome ? outcome.errorCode : null,
-        detail:
-          outcome.status === 'sent'
-            ? { providerMessageId: outcome.providerMessageId }
-            : 'errorMessage' in outcome
-              ? { message: outcome.errorMessage }
-              : outcome.status === 'skipped'
-                ? { reason: outcome.skipReason }
-                : null,
-        actor,
-        at: now,
-      }),
-    ]);
+      ? { providerMessageId: outcome.providerMessageId }
+      : outcome.status === 'skipped'
+        ? { reason: outcome.skipReason }
+        : { message: outcome.errorMessage };
+  await settleQuery[outcome.status](db).execute({
+    id: row.id,
+    attempt: row.attempts,
+    actor,
+    nowIso: now.toISOString(),
+    detail: JSON.stringify(detail),
+    errorCode: 'errorCode' in outcome ? outcome.errorCode : null,
+    errorMessage: 'errorMessage' in outcome ? outcome.errorMessage : null,
+    providerMessageId: outcome.status === 'sent' ? outcome.providerMessageId : null,
+    nextAttemptAtIso: outcome.status === 'failed' ? outcome.nextAttemptAt.toISOString() : null,
+    skipReason: outcome.status === 'skipped' ? outcome.skipReason : null,
   });
 }

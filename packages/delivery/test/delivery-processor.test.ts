@@ -146,7 +146,39 @@ describe('delivery processor', () => {
       .select()
       .from(notificationEvents)
       .where(eq(notificationEvents.notificationId, row.id));
-    expect(events.map((e) => e.type)).toEqual(['failed', 'sent']);
+    // Each settle wrote its audit event in the same statement as the row.
+    expect(
+      events
+        .sort((a, b) => a.id - b.id)
+        .map(({ type, status, attempt, errorCode, detail, actor }) => ({
+          type,
+          status,
+          attempt,
+          errorCode,
+          detail,
+          actor,
+        })),
+    ).toEqual([
+      {
+        type: 'failed',
+        status: 'failed',
+        attempt: 1,
+        errorCode: '421',
+        detail: { message: 'try later' },
+        actor: 'test',
+      },
+      {
+        type: 'sent',
+        status: 'sent',
+        attempt: 2,
+        errorCode: null,
+        detail: { providerMessageId: 'msg-1' },
+        actor: 'test',
+      },
+    ]);
+    expect(done.sentAt!.getTime()).toBe(done.updatedAt.getTime());
+    expect(done.nextAttemptAt).toBeNull();
+    expect(done.failedAt).not.toBeNull();
   });
 
   it('stops at once on a permanent error', async () => {
@@ -207,6 +239,11 @@ describe('delivery processor', () => {
     const done = await settled(row.id, 'skipped');
     expect(done.skipReason).toBe('returned');
     expect(channel.sent).toHaveLength(0);
+    const [event] = await tdb.db
+      .select()
+      .from(notificationEvents)
+      .where(eq(notificationEvents.notificationId, row.id));
+    expect(event).toMatchObject({ type: 'skipped', status: 'skipped', detail: { reason: 'returned' } });
   });
 
   it('rejects a malformed payload as permanent', async () => {
