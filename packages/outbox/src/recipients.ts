@@ -15,7 +15,7 @@ export interface Recipient {
 }
 
 /** The switches of a preferences row (a left-joined alias of it: null when there is none). */
-const preferenceColumns = (p: typeof notificationPreferences) => ({
+export const preferenceColumns = (p: typeof notificationPreferences) => ({
   emailEnabled: p.emailEnabled,
   whatsappEnabled: p.whatsappEnabled,
   whatsappNumber: p.whatsappNumber,
@@ -27,7 +27,7 @@ const preferenceColumns = (p: typeof notificationPreferences) => ({
 
 type Prefs = ChannelPreferences | null;
 
-const clientRecipient = (c: typeof clients.$inferSelect, preferences: Prefs): Recipient => ({
+export const clientRecipient = (c: typeof clients.$inferSelect, preferences: Prefs): Recipient => ({
   type: 'client',
   id: c.id,
   name: c.fullName,
@@ -37,7 +37,7 @@ const clientRecipient = (c: typeof clients.$inferSelect, preferences: Prefs): Re
   preferences,
 });
 
-const userRecipient = (u: typeof users.$inferSelect, preferences: Prefs): Recipient => ({
+export const userRecipient = (u: typeof users.$inferSelect, preferences: Prefs): Recipient => ({
   type: 'user',
   id: u.id,
   name: u.fullName,

@@ -1,5 +1,16 @@
-import { clients, departments, type Executor, items, rooms, users } from '@rappel/db';
-import { eq } from 'drizzle-orm';
+import {
+  clients,
+  type Database,
+  departments,
+  type Executor,
+  items,
+  notificationPreferences,
+  preparedQuery,
+  rooms,
+  users,
+} from '@rappel/db';
+import { clientRecipient, preferenceColumns, type Recipient, userRecipient } from '@rappel/outbox';
+import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Caller } from './auth/api-keys';
 import { canSee } from './auth/scope';
 import { NotFound } from './http/errors';
@@ -36,4 +47,70 @@ export async function visibleItem(db: Executor, caller: Caller, id: string) {
   const [row] = await db.select().from(items).where(eq(items.id, id));
   if (!row || !canSee(caller, row.departmentId)) throw new NotFound.item();
   return row;
+}
+
+/**
+ * What a new loan names, in one statement built once (a loan's creation is the API's hot path):
+ * the item, the client or the room, the responsible user, and the borrower's preferences (the
+ * client's, or for a room loan the responsible user's). A row that does not exist is null.
+ */
+const loanPartiesQuery = preparedQuery((db: Database) =>
+  db
+    .select({
+      item: items,
+      client: clients,
+      room: rooms,
+      responsible: users,
+      preferences: preferenceColumns(notificationPreferences),
+    })
+    .from(sql`(values (1)) as one (x)`)
+    .leftJoin(items, eq(items.id, sql.placeholder('itemId')))
+    .leftJoin(clients, eq(clients.id, sql.placeholder('clientId')))
+    .leftJoin(rooms, eq(rooms.id, sql.placeholder('roomId')))
+    .leftJoin(users, eq(users.id, sql.placeholder('responsibleUserId')))
+    .leftJoin(
+      notificationPreferences,
+      or(
+        eq(notificationPreferences.clientId, clients.id),
+        and(isNull(clients.id), eq(notificationPreferences.userId, users.id)),
+      ),
+    )
+    .prepare('loan_parties'),
+);
+
+export interface LoanParties {
+  item: typeof items.$inferSelect;
+  /** The client or the room, whichever the loan names. */
+  borrowerRow: typeof clients.$inferSelect | typeof rooms.$inferSelect;
+  /** Null when there is no such user; not checked against the caller's scope. */
+  responsible: typeof users.$inferSelect | null;
+  /** Whom the loan's messages go to: the client, or for a room loan the responsible user. */
+  recipient: Recipient | null;
+}
+
+/**
+ * The rows a new loan names, as the caller may see them: a missing or foreign item, client or
+ * room is a 404, in that order.
+ */
+export async function visibleLoanParties(
+  db: Database,
+  caller: Caller,
+  ids: { itemId: string; clientId?: string | null; roomId?: string | null; responsibleUserId: string },
+): Promise<LoanParties> {
+  const [row] = await loanPartiesQuery(db).execute({
+    itemId: ids.itemId,
+    clientId: ids.clientId ?? null,
+    roomId: ids.roomId ?? null,
+    responsibleUserId: ids.responsibleUserId,
+  });
+  const { item, client, room, responsible, preferences } = row!;
+  if (!item || !canSee(caller, item.departmentId)) throw new NotFound.item();
+  if (ids.clientId && (!client || !canSee(caller, client.departmentId))) throw new NotFound.client();
+  if (!ids.clientId && (!room || !canSee(caller, room.departmentId))) throw new NotFound.room();
+  const recipient = client
+    ? clientRecipient(client, preferences)
+    : responsible
+      ? userRecipient(responsible, preferences)
+      : null;
+  return { item, borrowerRow: (client ?? room)!, responsible, recipient };
 }

@@ -1,16 +1,15 @@
-import { loans, users } from '@rappel/db';
-import { classifyDuration } from '@rappel/domain';
-import { eq } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { insertMany, loans, scheduledReminders } from '@rappel/db';
+import { classifyDuration, planReminders } from '@rappel/domain';
+import { insertNotifications, notificationRowsFor } from '@rappel/outbox';
 import type { Caller } from '../auth/api-keys';
 import type { ServiceContext } from '../context';
 import { Conflict, FieldValidationError } from '../http/errors';
 import { isUniqueViolation } from '../http/pg-errors';
-import { visibleClient, visibleItem, visibleRoom } from '../lookups';
+import { visibleLoanParties } from '../lookups';
 import { checkDue, dueFromBody } from './due-input';
 import { commitAndPublish, type LoanEffects } from './loan-effects';
 import type { CreateLoanBody } from './loans.schemas';
-import { notifyBorrower } from './notify-borrower';
-import { writePlan } from './reminder-plan-rows';
 
 /**
  * Lends an item to a client or a room. In one transaction: the loan, its reminder plan
@@ -30,30 +29,41 @@ export async function createLoan(
   const startsAt = body.startsAt ? new Date(body.startsAt) : now;
   checkDue(due, startsAt, now);
 
+  // What the loan names, read in one statement before the transaction (reads of committed rows,
+  // as inside it at READ COMMITTED). "Already on loan" is not read here: the partial unique
+  // index decides it at the insert, under concurrency too, and its violation is the 409 below.
+  const { item, borrowerRow, responsible, recipient } = await visibleLoanParties(ctx.db, caller, body);
+  if (!item.active) throw new Conflict.itemInactive();
+  const departmentId = item.departmentId;
+  if (borrowerRow.departmentId !== departmentId) {
+    throw new FieldValidationError(body.clientId ? 'clientId' : 'roomId', 'field.department_mismatch');
+  }
+  if (!responsible?.active || responsible.departmentId !== departmentId) {
+    throw new FieldValidationError('responsibleUserId', 'field.not_department_staff');
+  }
+  if (!recipient) throw new Error(`loan of item ${item.id} has no borrower`);
+
+  // Every row is known before the transaction (the loan's id is ours): after the loan, which
+  // their foreign keys need first, the plan and the messages go in at once (pipelined on the
+  // transaction's connection).
+  const loanId = randomUUID();
+  const durationClass = classifyDuration(startsAt, due.dueAt);
+  const plan = planReminders({ startsAt, dueAt: due.dueAt, now }, ctx.policy).map((r) => ({
+    ...r,
+    loanId,
+    loanVersion: 1,
+  }));
+  const messages = notificationRowsFor(
+    { kind: 'loan_created', departmentId, loanId, occurrence: '1', durationClass, scheduledAt: now },
+    recipient,
+    { recordSkipped: false },
+  );
   try {
     return await commitAndPublish(ctx, async (tx) => {
-      // Independent reads, sent at once: postgres.js pipelines them on the transaction's
-      // connection, one round trip instead of three (the create path is the API's hot path).
-      // "Already on loan" is not read here: the partial unique index decides it at the insert,
-      // under concurrency too, and its violation becomes the 409 below.
-      const [item, borrowerRow, [responsible]] = await Promise.all([
-        visibleItem(tx, caller, body.itemId),
-        body.clientId ? visibleClient(tx, caller, body.clientId) : visibleRoom(tx, caller, body.roomId!),
-        tx.select().from(users).where(eq(users.id, body.responsibleUserId)),
-      ]);
-      if (!item.active) throw new Conflict.itemInactive();
-      const departmentId = item.departmentId;
-      const borrower = { field: body.clientId ? 'clientId' : 'roomId', row: borrowerRow };
-      if (borrower.row.departmentId !== departmentId) {
-        throw new FieldValidationError(borrower.field, 'field.department_mismatch');
-      }
-      if (!responsible?.active || responsible.departmentId !== departmentId) {
-        throw new FieldValidationError('responsibleUserId', 'field.not_department_staff');
-      }
-
       const [loan] = await tx
         .insert(loans)
         .values({
+          id: loanId,
           itemId: item.id,
           clientId: body.clientId ?? null,
           roomId: body.roomId ?? null,
@@ -61,7 +71,7 @@ export async function createLoan(
           departmentId,
           startsAt,
           dueAt: due.dueAt,
-          durationClass: classifyDuration(startsAt, due.dueAt),
+          durationClass,
           version: 1,
           notes: body.notes ?? null,
           createdAt: now,
@@ -69,8 +79,8 @@ export async function createLoan(
         })
         .returning();
       const [reminders, notifications] = await Promise.all([
-        writePlan(tx, loan!, now, ctx.policy),
-        notifyBorrower(tx, loan!, { kind: 'loan_created', occurrence: '1', now, recordSkipped: false }),
+        plan.length > 0 ? insertMany(tx, scheduledReminders, plan) : [],
+        insertNotifications(tx, messages),
       ]);
       return { loan: loan!, notifications, reminders };
     });
