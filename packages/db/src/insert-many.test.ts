@@ -3,7 +3,7 @@ import { eq, inArray } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDbClient, type DbClient } from './client';
-import { insertMany } from './insert-many';
+import { insertMany, insertTogether } from './insert-many';
 import { runMigrations } from './migrate';
 import { departments, notificationLog } from './schema';
 
@@ -109,5 +109,43 @@ describe('insertMany', () => {
       await client.db.select().from(notificationLog).where(eq(notificationLog.idempotencyKey, 'ok2')),
     ).toHaveLength(0);
     expect(await insertMany(client.db, notificationLog, [])).toEqual([]);
+  });
+
+  it('inserts into several tables in one statement, a row referencing another inserted with it', async () => {
+    const newDepartment = randomUUID();
+    const inserted = await insertTogether(client.db, {
+      departments: { table: departments, rows: [{ id: newDepartment, name: 'Conciergerie' }] },
+      messages: {
+        table: notificationLog,
+        rows: [
+          row('together-a', { departmentId: newDepartment, context: { n: 1 } }),
+          row('together-b', { departmentId: newDepartment, status: 'skipped', skipReason: 'toggle_off' }),
+        ],
+      },
+      nothing: { table: notificationLog, rows: [] },
+    });
+    expect(inserted.departments).toEqual(
+      await client.db.select().from(departments).where(eq(departments.id, newDepartment)),
+    );
+    const readBack = await client.db
+      .select()
+      .from(notificationLog)
+      .where(eq(notificationLog.departmentId, newDepartment));
+    expect(inserted.messages).toHaveLength(2);
+    for (const r of inserted.messages) expect(r).toEqual(readBack.find((b) => b.id === r.id));
+    expect(inserted.messages.find((r) => r.idempotencyKey === 'together-a')!.context).toEqual({ n: 1 });
+    expect(inserted.nothing).toEqual([]);
+  });
+
+  it('writes nothing of several tables when one part fails', async () => {
+    const newDepartment = randomUUID();
+    await insertMany(client.db, notificationLog, [row('taken')]);
+    await expect(
+      insertTogether(client.db, {
+        departments: { table: departments, rows: [{ id: newDepartment, name: 'Bagagerie' }] },
+        messages: { table: notificationLog, rows: [row('taken', { departmentId: newDepartment })] },
+      }),
+    ).rejects.toMatchObject({ cause: { constraint_name: 'notification_log_idempotency_unique' } });
+    expect(await client.db.select().from(departments).where(eq(departments.id, newDepartment))).toEqual([]);
   });
 });

@@ -7,6 +7,15 @@ export interface InsertManyOptions {
   onConflictDoNothing?: PgColumn;
 }
 
+/** Rows for one table, as insertTogether takes them. */
+export interface InsertPart<T extends PgTable = PgTable> {
+  table: T;
+  rows: readonly T['$inferInsert'][];
+  options?: InsertManyOptions;
+}
+
+type Inserted<P> = { [K in keyof P]: P[K] extends InsertPart<infer T> ? T['$inferSelect'][] : never };
+
 const isJson = (column: PgColumn) => column.getSQLType() === 'jsonb' || column.getSQLType() === 'json';
 
 /**
@@ -15,8 +24,8 @@ const isJson = (column: PgColumn) => column.getSQLType() === 'jsonb' || column.g
  * (its costliest work when a loan is created: the plan's rows and the messages' rows), and gives
  * Postgres a new statement text for each row count; here the text depends only on the columns,
  * so it stays a prepared statement. A column a row leaves out is null, or its database default
- * (rows that leave out different columns with defaults go in separate statements); our schema has
- * no client-side defaults.
+ * (rows that leave out different columns with defaults go in separate sub-statements of one
+ * statement); our schema has no client-side defaults.
  */
 export async function insertMany<T extends PgTable>(
   db: Executor,
@@ -24,11 +33,62 @@ export async function insertMany<T extends PgTable>(
   rows: readonly T['$inferInsert'][],
   options: InsertManyOptions = {},
 ): Promise<T['$inferSelect'][]> {
+  const groups = statementsFor({ table, rows, options });
+  if (groups.length === 0) return [];
+  if (groups.length > 1) return (await insertTogether(db, { rows: { table, rows, options } })).rows;
+  const [group] = groups;
+  const inserted = await db.execute<Record<string, unknown>>(sql`${group!.statement} returning *`);
+  return [...inserted].map((raw) => group!.read(raw)) as T['$inferSelect'][];
+}
+
+/**
+ * Inserts into several tables in one statement (one `WITH` sub-statement per table and set of
+ * columns): all or nothing like a transaction, in one round trip and without BEGIN and COMMIT.
+ * A row may reference another inserted alongside it: foreign keys are checked at the end of the
+ * statement. Returns each part's inserted rows as drizzle reads them back.
+ */
+export async function insertTogether<P extends Record<string, InsertPart>>(
+  db: Executor,
+  parts: P,
+): Promise<Inserted<P>> {
+  const subStatements = Object.entries(parts).flatMap(([name, part]) =>
+    statementsFor(part).map((group) => ({ name, ...group })),
+  );
+  const result = Object.fromEntries(Object.keys(parts).map((name) => [name, [] as unknown[]]));
+  if (subStatements.length === 0) return result as Inserted<P>;
+  const ctes = sql.join(
+    subStatements.map((s, i) => sql`${sql.identifier(`part_${i}`)} as (${s.statement} returning *)`),
+    sql`, `,
+  );
+  const selects = sql.join(
+    subStatements.map(
+      (_, i) => sql`select ${sql.raw(String(i))} as part, to_jsonb(${sql.identifier(`part_${i}`)}) as row
+        from ${sql.identifier(`part_${i}`)}`,
+    ),
+    sql` union all `,
+  );
+  const rows = await db.execute<{ part: number; row: Record<string, unknown> }>(sql`with ${ctes} ${selects}`);
+  for (const { part, row } of rows) {
+    const s = subStatements[part]!;
+    result[s.name]!.push(s.read(row));
+  }
+  return result as Inserted<P>;
+}
+
+interface Statement {
+  /** `insert … select … from jsonb_to_recordset(…) [on conflict …]`, without RETURNING. */
+  statement: SQL;
+  /** A returned row (by column name, as Postgres or to_jsonb gives it) as drizzle reads it. */
+  read(raw: Record<string, unknown>): Record<string, unknown>;
+}
+
+/** One statement per set of defaulted columns the rows set. */
+function statementsFor({ table, rows, options = {} }: InsertPart): Statement[] {
   const columns = Object.entries(getTableColumns(table) as Record<string, PgColumn>);
-  const isSet = (row: T['$inferInsert'], key: string) => (row as Record<string, unknown>)[key] !== undefined;
+  const isSet = (row: object, key: string) => (row as Record<string, unknown>)[key] !== undefined;
   // Rows grouped by the columns with a default that they set: within a group, a column no row
   // sets takes its default, and one that only some rows set is null in the others.
-  const groups = new Map<string, T['$inferInsert'][]>();
+  const groups = new Map<string, object[]>();
   for (const row of rows) {
     const signature = columns
       .filter(([key, column]) => column.hasDefault && isSet(row, key))
@@ -36,58 +96,44 @@ export async function insertMany<T extends PgTable>(
       .join(',');
     groups.set(signature, [...(groups.get(signature) ?? []), row]);
   }
-  const insertAll = async (executor: Executor) => {
-    const inserted: T['$inferSelect'][] = [];
-    for (const group of groups.values()) {
-      const keys = columns.filter(([key]) => group.some((row) => isSet(row, key)));
-      inserted.push(...(await insertGroup(executor, table, columns, keys, group, options)));
-    }
-    return inserted;
-  };
-  // Several statements are all or nothing, like one (a savepoint inside a transaction).
-  return groups.size > 1 ? db.transaction(insertAll) : insertAll(db);
-}
-
-async function insertGroup<T extends PgTable>(
-  db: Executor,
-  table: T,
-  columns: [string, PgColumn][],
-  keys: [string, PgColumn][],
-  rows: readonly T['$inferInsert'][],
-  options: InsertManyOptions,
-): Promise<T['$inferSelect'][]> {
-  const records = rows.map((row) => {
-    const record: Record<string, unknown> = {};
-    for (const [key, column] of keys) {
-      const value = (row as Record<string, unknown>)[key];
-      record[column.name] =
-        value === null || value === undefined
-          ? null
-          : isJson(column)
-            ? value
-            : column.mapToDriverValue(value);
-    }
-    return record;
-  });
-  const names = sql.join(
-    keys.map(([, column]) => sql.identifier(column.name)),
-    sql`, `,
-  );
-  const definitions = sql.raw(keys.map(([, column]) => `"${column.name}" ${column.getSQLType()}`).join(', '));
-  const conflict: SQL = options.onConflictDoNothing
-    ? sql`on conflict (${sql.identifier(options.onConflictDoNothing.name)}) do nothing`
-    : sql``;
-  const inserted = await db.execute<Record<string, unknown>>(sql`
-    insert into ${table} (${names})
-    select ${names} from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as r(${definitions})
-    ${conflict}
-    returning *`);
-  return [...inserted].map((raw) => {
+  const read = (raw: Record<string, unknown>) => {
     const row: Record<string, unknown> = {};
     for (const [key, column] of columns) {
       const value = raw[column.name];
       row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
     }
-    return row as T['$inferSelect'];
+    return row;
+  };
+  const conflict: SQL = options.onConflictDoNothing
+    ? sql`on conflict (${sql.identifier(options.onConflictDoNothing.name)}) do nothing`
+    : sql``;
+  return [...groups.values()].map((group) => {
+    const keys = columns.filter(([key]) => group.some((row) => isSet(row, key)));
+    const records = group.map((row) => {
+      const record: Record<string, unknown> = {};
+      for (const [key, column] of keys) {
+        const value = (row as Record<string, unknown>)[key];
+        record[column.name] =
+          value === null || value === undefined
+            ? null
+            : isJson(column)
+              ? value
+              : column.mapToDriverValue(value);
+      }
+      return record;
+    });
+    const names = sql.join(
+      keys.map(([, column]) => sql.identifier(column.name)),
+      sql`, `,
+    );
+    const definitions = sql.raw(
+      keys.map(([, column]) => `"${column.name}" ${column.getSQLType()}`).join(', '),
+    );
+    return {
+      statement: sql`insert into ${table} (${names})
+        select ${names} from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as r(${definitions})
+        ${conflict}`,
+      read,
+    };
   });
 }

@@ -98,11 +98,20 @@ export async function insertNotifications(
   db: Executor,
   rows: readonly NewNotification[],
 ): Promise<InsertedNotification[]> {
-  const inserted = await insertMany(db, notificationLog, rows, {
-    onConflictDoNothing: notificationLog.idempotencyKey,
-  });
-  return inserted.map(({ id, channel, kind, status }) => ({ id, channel, kind, status }));
+  const { table, options } = notificationInsert(rows);
+  return insertedNotifications(await insertMany(db, table, rows, options));
 }
+
+/** The rows as a part of insertTogether: a row whose idempotency key exists is left out. */
+export const notificationInsert = (rows: readonly NewNotification[]) => ({
+  table: notificationLog,
+  rows,
+  options: { onConflictDoNothing: notificationLog.idempotencyKey },
+});
+
+export const insertedNotifications = (
+  rows: readonly (typeof notificationLog.$inferSelect)[],
+): InsertedNotification[] => rows.map(({ id, channel, kind, status }) => ({ id, channel, kind, status }));
 
 /** The inserted rows that need a job. */
 export const toPublish = (inserted: readonly InsertedNotification[]): PublishableRow[] =>
