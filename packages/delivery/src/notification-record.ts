@@ -13,6 +13,7 @@ import {
   loans,
   notificationEvents,
   notificationLog,
+  notificationPreferences,
   preparedQuery,
   rooms,
   users,
@@ -33,6 +34,11 @@ export interface MessageRelations {
   item: typeof items.$inferSelect | null;
   client: typeof clients.$inferSelect | null;
   room: typeof rooms.$inferSelect | null;
+  /**
+   * A WhatsApp row whose address, as written in the row, has a STOP on record (see the
+   * whatsapp-sender's opt-out): false for other channels.
+   */
+  addressOptedOut: boolean;
 }
 
 /** A claimed row, with what its message is about. */
@@ -81,6 +87,11 @@ const claimQuery = preparedQuery((db: Database) => {
       recipientName: sql<string | null>`case ${claimed.recipientType}
         when 'client' then (select ${clients.fullName} from ${clients} where ${clients.id} = ${claimed.recipientId})
         when 'user' then (select ${users.fullName} from ${users} where ${users.id} = ${claimed.recipientId}) end`,
+      addressOptedOut: sql<boolean>`${claimed.channel} = 'whatsapp' and exists (
+        select 1 from ${notificationPreferences}
+        where ${notificationPreferences.whatsappNumber} = ${claimed.recipientAddress}
+          and not ${notificationPreferences.whatsappEnabled}
+          and ${notificationPreferences.whatsappOptOutAt} is not null)`,
       department: departments,
       loan: loans,
       item: items,

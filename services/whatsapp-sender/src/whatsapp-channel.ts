@@ -29,8 +29,11 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): Delivery
       const number = toWhatsAppE164(row.recipientAddress);
       if (!number)
         throw new PermanentDeliveryError('INVALID_NUMBER', 'the recipient number cannot receive WhatsApp');
-      // A STOP that arrived after the row was made wins over the row.
-      if (await optedOut(db, number)) return { skip: 'opted_out' };
+      // A STOP that arrived after the row was made wins over the row. The claim looked for one
+      // on the row's address; a number written another way is looked up as normalised.
+      const stopped =
+        number === row.recipientAddress ? row.related.addressOptedOut : await optedOut(db, number);
+      if (stopped) return { skip: 'opted_out' };
       try {
         const ctx = messageContext(row, {
           zone: options.zone,

@@ -265,21 +265,27 @@ describe('inbound STOP', () => {
     expect(prefs).toMatchObject({ whatsappEnabled: false, whatsappOptOutReason: 'inbound_stop' });
     expect(prefs!.whatsappOptOutAt!.getTime()).toBeGreaterThanOrEqual(before - 1000);
 
-    // A reminder made before the STOP is not sent after it.
+    // A message made before the STOP is not sent after it, its number written as E.164 (the
+    // claim reads the STOP) or another way (looked up once normalised).
     const pending = await tdb.db
       .insert(notificationLog)
-      .values({
-        idempotencyKey: `test|${client.id}|stop`,
-        departmentId: client.departmentId,
-        kind: 'daily_report',
-        channel: 'whatsapp',
-        recipientType: 'client',
-        recipientId: client.id,
-        recipientAddress: phone,
-      })
+      .values(
+        [phone, `${phone.slice(0, 4)} ${phone.slice(4, 6)} ${phone.slice(6)}`].map((address, i) => ({
+          idempotencyKey: `test|${client.id}|stop|${i}`,
+          departmentId: client.departmentId,
+          kind: 'daily_report' as const,
+          channel: 'whatsapp' as const,
+          recipientType: 'client' as const,
+          recipientId: client.id,
+          recipientAddress: address,
+        })),
+      )
       .returning();
-    await publishRows(service.queues, [{ id: pending[0]!.id, channel: 'whatsapp', kind: 'daily_report' }]);
-    expect((await settled(pending[0]!.id, 'skipped')).skipReason).toBe('opted_out');
+    await publishRows(
+      service.queues,
+      pending.map((row) => ({ id: row.id, channel: 'whatsapp' as const, kind: 'daily_report' as const })),
+    );
+    for (const row of pending) expect((await settled(row.id, 'skipped')).skipReason).toBe('opted_out');
   });
 
   it('turns off a client who had no preferences row, and ignores other words', async () => {
