@@ -1,5 +1,6 @@
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { formatDateTime, formatDuration } from './format';
+import { formatDate, formatDateTime, formatDuration, formatTime, localDayNumber } from './format';
 
 describe('format', () => {
   it('writes a due date for a person in the site zone', () => {
@@ -9,6 +10,52 @@ describe('format', () => {
     const first = new Date('2026-12-01T08:30:00Z');
     expect(formatDateTime(first, 'Africa/Libreville', 'fr')).toBe('mardi 1er décembre à 09:30');
     expect(formatDateTime(first, 'Africa/Libreville', 'en')).toBe('Tuesday 1 December at 09:30');
+  });
+
+  it('says what luxon says, at any instant, in zones with DST, half hours and 45 minutes', () => {
+    const zones = [
+      'Africa/Libreville',
+      'Europe/Paris',
+      'America/New_York',
+      'Asia/Kolkata',
+      'Asia/Kathmandu',
+      'Australia/Lord_Howe',
+      'Pacific/Chatham',
+    ];
+    const luxon = (instant: Date, zone: string, locale: string) =>
+      DateTime.fromJSDate(instant, { zone }).setLocale(locale);
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 48271) % 2_147_483_647;
+      return seed / 2_147_483_647;
+    };
+    const instants = Array.from(
+      { length: 2000 },
+      () => new Date(Date.UTC(2020, 0, 1) + next() * 11 * 365 * 86_400_000),
+    );
+    // Around each DST change of Paris and New York in 2026, minute by minute.
+    for (const change of [
+      '2026-03-29T01:00:00Z',
+      '2026-10-25T01:00:00Z',
+      '2026-03-08T07:00:00Z',
+      '2026-11-01T06:00:00Z',
+    ])
+      for (let m = -90; m <= 90; m += 1) instants.push(new Date(Date.parse(change) + m * 60_000));
+    for (const zone of zones) {
+      for (const instant of instants) {
+        const fr = luxon(instant, zone, 'fr-FR');
+        const en = luxon(instant, zone, 'en-GB');
+        const label = `${instant.toISOString()} in ${zone}`;
+        expect(formatDate(instant, zone, 'fr'), label).toBe(
+          fr.day === 1 ? `${fr.toFormat('cccc')} 1er ${fr.toFormat('LLLL')}` : fr.toFormat('cccc d LLLL'),
+        );
+        expect(formatDate(instant, zone, 'en'), label).toBe(en.toFormat('cccc d LLLL'));
+        expect(formatTime(instant, zone), label).toBe(fr.toFormat('HH:mm'));
+        expect(localDayNumber(instant, zone), label).toBe(
+          Math.round(fr.startOf('day').setZone('UTC', { keepLocalTime: true }).toMillis() / 86_400_000),
+        );
+      }
+    }
   });
 
   it('writes durations with two units at most', () => {

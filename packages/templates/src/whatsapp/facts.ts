@@ -1,7 +1,6 @@
 import { type DailyReport, dailyReportSchema, type Language } from '@rappel/contracts';
-import { cachedZone } from '@rappel/domain';
 import { DateTime } from 'luxon';
-import { formatDate, formatDateTime, formatDuration } from '../format';
+import { formatDate, formatDateTime, formatDuration, localDayNumber } from '../format';
 import type { MessageContext } from '../message-context';
 import { plainText } from './plain-text';
 
@@ -77,10 +76,8 @@ function relativeDue(ctx: MessageContext, dueAt: Date): string | null {
     return ctx.language === 'fr'
       ? `dans ${formatDuration(ahead, 'fr')}`
       : `in ${formatDuration(ahead, 'en')}`;
-  const days = DateTime.fromJSDate(dueAt, { zone: cachedZone(ctx.zone) })
-    .startOf('day')
-    .diff(DateTime.fromJSDate(ctx.now, { zone: cachedZone(ctx.zone) }).startOf('day'), 'days').days;
-  return DAY_WORDS[ctx.language][Math.round(days)] ?? null;
+  const days = localDayNumber(dueAt, ctx.zone) - localDayNumber(ctx.now, ctx.zone);
+  return DAY_WORDS[ctx.language][days] ?? null;
 }
 
 /** The daily report's figures, read from the row's frozen context. */
