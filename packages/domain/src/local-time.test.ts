@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import {
   addLocalDays,
@@ -97,6 +99,55 @@ describe('addLocalDays', () => {
     expect(addLocalDays('2026-10-26', -2, 'Europe/Paris')).toBe('2026-10-24');
     expect(addLocalDays('2026-09-05', 1, 'America/Santiago')).toBe('2026-09-06');
     expect(addLocalDays('2026-12-04', 0, 'Asia/Kolkata')).toBe('2026-12-04');
+  });
+});
+
+describe('calendar dates without luxon', () => {
+  const zones = [
+    'Africa/Libreville',
+    'Europe/Paris',
+    'America/Santiago',
+    'Pacific/Chatham',
+    'Asia/Kathmandu',
+  ];
+
+  it('agree with luxon on the local date of any instant and on adding days', () => {
+    fc.assert(
+      fc.property(
+        fc.date({
+          min: new Date('0100-01-01T00:00:00Z'),
+          max: new Date('9990-12-31T00:00:00Z'),
+          noInvalidDate: true,
+        }),
+        fc.constantFrom(...zones),
+        fc.integer({ min: -400, max: 400 }),
+        (instant, zone, days) => {
+          const local = DateTime.fromJSDate(instant, { zone });
+          expect(localDateOf(instant, zone)).toBe(local.toISODate());
+          expect(addLocalDays(local.toISODate()!, days, zone)).toBe(local.plus({ days }).toISODate());
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('refuses dates that do not exist and keeps the extreme years as luxon wrote them', () => {
+    for (const bad of [
+      '2026-02-30',
+      '2023-02-29',
+      '2026-13-01',
+      '2026-00-10',
+      '2026-12-32',
+      '2026-1-01',
+      '26-12-01',
+    ])
+      expect(() => addLocalDays(bad, 1, 'Europe/Paris'), bad).toThrow(InvalidLocalDateError);
+    expect(addLocalDays('2024-02-29', 0, 'Europe/Paris')).toBe('2024-02-29');
+    expect(addLocalDays('0001-01-01', -1, 'Europe/Paris')).toBe('0000-12-31');
+    expect(addLocalDays('9999-12-31', 1, 'Europe/Paris')).toBe('+010000-01-01');
+    expect(localDateOf(new Date('9999-12-31T23:30:00Z'), 'Pacific/Chatham')).toBe(
+      DateTime.fromISO('9999-12-31T23:30:00Z').setZone('Pacific/Chatham').toISODate(),
+    );
   });
 });
 
