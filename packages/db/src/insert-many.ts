@@ -1,4 +1,4 @@
-import { getTableColumns, type SQL, sql } from 'drizzle-orm';
+import { getTableColumns, getTableName, type SQL, sql } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Executor } from './client';
 
@@ -57,15 +57,13 @@ export async function insertTogether<P extends Record<string, InsertPart>>(
   const result = Object.fromEntries(Object.keys(parts).map((name) => [name, [] as unknown[]]));
   if (subStatements.length === 0) return result as Inserted<P>;
   const ctes = sql.join(
-    subStatements.map((s, i) => sql`${sql.identifier(`part_${i}`)} as (${s.statement} returning *)`),
-    sql`, `,
+    subStatements.map((s, i) => sql`${sql.raw(`part_${i}`)} as (${s.statement} returning *)`),
+    sql.raw(', '),
   );
-  const selects = sql.join(
-    subStatements.map(
-      (_, i) => sql`select ${sql.raw(String(i))} as part, to_jsonb(${sql.identifier(`part_${i}`)}) as row
-        from ${sql.identifier(`part_${i}`)}`,
-    ),
-    sql` union all `,
+  const selects = sql.raw(
+    subStatements
+      .map((_, i) => `select ${i} as part, to_jsonb(part_${i}) as row from part_${i}`)
+      .join(' union all '),
   );
   const rows = await db.execute<{ part: number; row: Record<string, unknown> }>(sql`with ${ctes} ${selects}`);
   for (const { part, row } of rows) {
@@ -82,9 +80,47 @@ interface Statement {
   read(raw: Record<string, unknown>): Record<string, unknown>;
 }
 
+type Columns = [string, PgColumn][];
+
+/** A table's columns, and the text around the JSON parameter of each insert it was given. */
+interface TableShape {
+  columns: Columns;
+  texts: Map<string, { before: string; after: string }>;
+}
+const shapes = new WeakMap<PgTable, TableShape>();
+
+function shapeOf(table: PgTable): TableShape {
+  let shape = shapes.get(table);
+  if (!shape) {
+    shape = { columns: Object.entries(getTableColumns(table) as Record<string, PgColumn>), texts: new Map() };
+    shapes.set(table, shape);
+  }
+  return shape;
+}
+
+/**
+ * The statement's text before and after its one parameter, made once per table, columns and
+ * conflict target: drizzle's rendering of it was the largest cost of a loan's creation.
+ */
+function statementText(table: PgTable, shape: TableShape, keys: Columns, conflict: PgColumn | undefined) {
+  const signature = `${keys.map(([key]) => key).join(',')}|${conflict?.name ?? ''}`;
+  let text = shape.texts.get(signature);
+  if (!text) {
+    const names = keys.map(([, column]) => `"${column.name}"`).join(', ');
+    const definitions = keys.map(([, column]) => `"${column.name}" ${column.getSQLType()}`).join(', ');
+    text = {
+      before: `insert into "${getTableName(table)}" (${names}) select ${names} from jsonb_to_recordset(`,
+      after: `::jsonb) as r(${definitions})${conflict ? ` on conflict ("${conflict.name}") do nothing` : ''}`,
+    };
+    shape.texts.set(signature, text);
+  }
+  return text;
+}
+
 /** One statement per set of defaulted columns the rows set. */
 function statementsFor({ table, rows, options = {} }: InsertPart): Statement[] {
-  const columns = Object.entries(getTableColumns(table) as Record<string, PgColumn>);
+  const shape = shapeOf(table);
+  const { columns } = shape;
   const isSet = (row: object, key: string) => (row as Record<string, unknown>)[key] !== undefined;
   // Rows grouped by the columns with a default that they set: within a group, a column no row
   // sets takes its default, and one that only some rows set is null in the others.
@@ -104,9 +140,6 @@ function statementsFor({ table, rows, options = {} }: InsertPart): Statement[] {
     }
     return row;
   };
-  const conflict: SQL = options.onConflictDoNothing
-    ? sql`on conflict (${sql.identifier(options.onConflictDoNothing.name)}) do nothing`
-    : sql``;
   return [...groups.values()].map((group) => {
     const keys = columns.filter(([key]) => group.some((row) => isSet(row, key)));
     const records = group.map((row) => {
@@ -122,18 +155,7 @@ function statementsFor({ table, rows, options = {} }: InsertPart): Statement[] {
       }
       return record;
     });
-    const names = sql.join(
-      keys.map(([, column]) => sql.identifier(column.name)),
-      sql`, `,
-    );
-    const definitions = sql.raw(
-      keys.map(([, column]) => `"${column.name}" ${column.getSQLType()}`).join(', '),
-    );
-    return {
-      statement: sql`insert into ${table} (${names})
-        select ${names} from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as r(${definitions})
-        ${conflict}`,
-      read,
-    };
+    const { before, after } = statementText(table, shape, keys, options.onConflictDoNothing);
+    return { statement: sql`${sql.raw(before)}${JSON.stringify(records)}${sql.raw(after)}`, read };
   });
 }

@@ -71,16 +71,19 @@ export interface PublishableRow {
 export async function publishRows(queues: DeliveryQueues, rows: readonly PublishableRow[]): Promise<void> {
   const byChannel = new Map<Channel, PublishableRow[]>();
   for (const row of rows) byChannel.set(row.channel, [...(byChannel.get(row.channel) ?? []), row]);
+  const jobOf = (row: PublishableRow) => ({
+    name: row.kind,
+    data: deliveryJobSchema.parse({ notificationId: row.id }),
+    opts: { jobId: row.id, ...(row.delayMs ? { delay: row.delayMs } : {}) },
+  });
   await Promise.all(
-    [...byChannel].map(([channel, list]) =>
-      queues[channel].addBulk(
-        list.map((row) => ({
-          name: row.kind,
-          data: deliveryJobSchema.parse({ notificationId: row.id }),
-          opts: { jobId: row.id, ...(row.delayMs ? { delay: row.delayMs } : {}) },
-        })),
-      ),
-    ),
+    [...byChannel].map(([channel, list]) => {
+      // One job (a new loan's message on each channel): add, not addBulk, whose ioredis
+      // pipeline copies every command and Lua script of the connection onto itself first.
+      if (list.length > 1) return queues[channel].addBulk(list.map(jobOf));
+      const { name, data, opts } = jobOf(list[0]!);
+      return queues[channel].add(name, data, opts);
+    }),
   );
 }
 
