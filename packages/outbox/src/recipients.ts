@@ -27,7 +27,7 @@ export const preferenceColumns = (p: typeof notificationPreferences) => ({
 
 type Prefs = ChannelPreferences | null;
 
-export const clientRecipient = (c: typeof clients.$inferSelect, preferences: Prefs): Recipient => ({
+const clientRecipient = (c: typeof clients.$inferSelect, preferences: Prefs): Recipient => ({
   type: 'client',
   id: c.id,
   name: c.fullName,
@@ -37,7 +37,7 @@ export const clientRecipient = (c: typeof clients.$inferSelect, preferences: Pre
   preferences,
 });
 
-export const userRecipient = (u: typeof users.$inferSelect, preferences: Prefs): Recipient => ({
+const userRecipient = (u: typeof users.$inferSelect, preferences: Prefs): Recipient => ({
   type: 'user',
   id: u.id,
   name: u.fullName,
@@ -46,6 +46,24 @@ export const userRecipient = (u: typeof users.$inferSelect, preferences: Prefs):
   language: u.language,
   preferences,
 });
+
+/**
+ * A query's borrower preferences: the row of the joined client, or, where no client joined, of
+ * the joined user (the responsible staff member of a room loan).
+ */
+export const borrowerPreferencesOn = () =>
+  or(
+    eq(notificationPreferences.clientId, clients.id),
+    and(isNull(clients.id), eq(notificationPreferences.userId, users.id)),
+  );
+
+/** The borrower from a query's joined client, user and preferences: the client, else the user. */
+export const borrowerFrom = (
+  client: typeof clients.$inferSelect | null,
+  user: typeof users.$inferSelect | null,
+  preferences: Prefs,
+): Recipient | null =>
+  client ? clientRecipient(client, preferences) : user ? userRecipient(user, preferences) : null;
 
 /**
  * The borrower of a loan: the client, or for a room loan the responsible staff member
@@ -77,15 +95,11 @@ export async function loadBorrowers(
     .leftJoin(clients, eq(clients.id, loans.clientId))
     // The responsible user only matters for a loan without a client (a room loan).
     .leftJoin(users, and(isNull(loans.clientId), eq(users.id, loans.responsibleUserId)))
-    // One of the two joined above: the borrower's own preferences row.
-    .leftJoin(
-      notificationPreferences,
-      or(eq(notificationPreferences.clientId, clients.id), eq(notificationPreferences.userId, users.id)),
-    )
+    .leftJoin(notificationPreferences, borrowerPreferencesOn())
     .where(inArray(loans.id, [...loanIds]));
   for (const row of rows) {
-    if (row.c) found.set(row.loanId, clientRecipient(row.c, row.p));
-    else if (row.u) found.set(row.loanId, userRecipient(row.u, row.p));
+    const borrower = borrowerFrom(row.c, row.u, row.p);
+    if (borrower) found.set(row.loanId, borrower);
   }
   return found;
 }

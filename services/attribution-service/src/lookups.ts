@@ -9,8 +9,8 @@ import {
   rooms,
   users,
 } from '@rappel/db';
-import { clientRecipient, preferenceColumns, type Recipient, userRecipient } from '@rappel/outbox';
-import { and, eq, isNull, or, sql } from 'drizzle-orm';
+import { borrowerFrom, borrowerPreferencesOn, preferenceColumns, type Recipient } from '@rappel/outbox';
+import { eq, sql } from 'drizzle-orm';
 import type { Caller } from './auth/api-keys';
 import { canSee } from './auth/scope';
 import { NotFound } from './http/errors';
@@ -68,13 +68,7 @@ const loanPartiesQuery = preparedQuery((db: Database) =>
     .leftJoin(clients, eq(clients.id, sql.placeholder('clientId')))
     .leftJoin(rooms, eq(rooms.id, sql.placeholder('roomId')))
     .leftJoin(users, eq(users.id, sql.placeholder('responsibleUserId')))
-    .leftJoin(
-      notificationPreferences,
-      or(
-        eq(notificationPreferences.clientId, clients.id),
-        and(isNull(clients.id), eq(notificationPreferences.userId, users.id)),
-      ),
-    )
+    .leftJoin(notificationPreferences, borrowerPreferencesOn())
     .prepare('loan_parties'),
 );
 
@@ -107,10 +101,10 @@ export async function visibleLoanParties(
   if (!item || !canSee(caller, item.departmentId)) throw new NotFound.item();
   if (ids.clientId && (!client || !canSee(caller, client.departmentId))) throw new NotFound.client();
   if (!ids.clientId && (!room || !canSee(caller, room.departmentId))) throw new NotFound.room();
-  const recipient = client
-    ? clientRecipient(client, preferences)
-    : responsible
-      ? userRecipient(responsible, preferences)
-      : null;
-  return { item, borrowerRow: (client ?? room)!, responsible, recipient };
+  return {
+    item,
+    borrowerRow: (client ?? room)!,
+    responsible,
+    recipient: borrowerFrom(client, responsible, preferences),
+  };
 }

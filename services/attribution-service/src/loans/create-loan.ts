@@ -1,20 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { insertTogether, loans, scheduledReminders } from '@rappel/db';
-import { classifyDuration, planReminders } from '@rappel/domain';
-import { insertedNotifications, notificationInsert, notificationRowsFor, toPublish } from '@rappel/outbox';
+import { classifyDuration } from '@rappel/domain';
+import { insertedNotifications, notificationInsert } from '@rappel/outbox';
 import type { Caller } from '../auth/api-keys';
 import type { ServiceContext } from '../context';
 import { Conflict, FieldValidationError } from '../http/errors';
 import { isUniqueViolation } from '../http/pg-errors';
 import { visibleLoanParties } from '../lookups';
 import { checkDue, dueFromBody } from './due-input';
-import type { LoanEffects } from './loan-effects';
+import { type LoanEffects, publishEffects } from './loan-effects';
 import type { CreateLoanBody } from './loans.schemas';
+import { borrowerMessageRows } from './notify-borrower';
+import { planRows } from './reminder-plan-rows';
 
 /**
  * Lends an item to a client or a room. In one statement: the loan, its reminder plan
- * (version 1) and a `loan_created` message per channel the borrower has on; published after
- * commit. At most one open loan per item: the partial unique index decides under concurrency.
+ * (version 1) and a `loan_created` message per channel the borrower has on; published once
+ * written. At most one open loan per item: the partial unique index decides under concurrency.
  */
 export async function createLoan(
   ctx: ServiceContext,
@@ -30,8 +32,8 @@ export async function createLoan(
   checkDue(due, startsAt, now);
 
   // What the loan names, read in one statement before the insert (committed rows, as a read
-  // inside a READ COMMITTED transaction would see them). "Already on loan" is not read here: the partial unique
-  // index decides it at the insert, under concurrency too, and its violation is the 409 below.
+  // inside a READ COMMITTED transaction would see them). "Already on loan" is not read here:
+  // the partial unique index decides it at the insert, under concurrency too (the 409 below).
   const { item, borrowerRow, responsible, recipient } = await visibleLoanParties(ctx.db, caller, body);
   if (!item.active) throw new Conflict.itemInactive();
   const departmentId = item.departmentId;
@@ -45,20 +47,8 @@ export async function createLoan(
 
   // Every row is known beforehand (the loan's id is ours), so the loan, its plan and its
   // messages go in as one statement: all or nothing, one round trip, no BEGIN and COMMIT.
-  const loanId = randomUUID();
-  const durationClass = classifyDuration(startsAt, due.dueAt);
-  const plan = planReminders({ startsAt, dueAt: due.dueAt, now }, ctx.policy).map((r) => ({
-    ...r,
-    loanId,
-    loanVersion: 1,
-  }));
-  const messages = notificationRowsFor(
-    { kind: 'loan_created', departmentId, loanId, occurrence: '1', durationClass, scheduledAt: now },
-    recipient,
-    { recordSkipped: false },
-  );
   const loanRow = {
-    id: loanId,
+    id: randomUUID(),
     itemId: item.id,
     clientId: body.clientId ?? null,
     roomId: body.roomId ?? null,
@@ -66,25 +56,29 @@ export async function createLoan(
     departmentId,
     startsAt,
     dueAt: due.dueAt,
-    durationClass,
+    durationClass: classifyDuration(startsAt, due.dueAt),
     version: 1,
     notes: body.notes ?? null,
     createdAt: now,
     updatedAt: now,
   };
+  const messages = borrowerMessageRows(loanRow, recipient, {
+    kind: 'loan_created',
+    occurrence: '1',
+    now,
+    recordSkipped: false,
+  });
   try {
     const inserted = await insertTogether(ctx.db, {
       loan: { table: loans, rows: [loanRow] },
-      reminders: { table: scheduledReminders, rows: plan },
+      reminders: { table: scheduledReminders, rows: planRows(loanRow, now, ctx.policy) },
       notifications: notificationInsert(messages),
     });
-    const effects = {
+    return await publishEffects(ctx, {
       loan: inserted.loan[0]!,
       reminders: inserted.reminders,
       notifications: insertedNotifications(inserted.notifications),
-    };
-    await ctx.publisher.publishAfterCommit(toPublish(effects.notifications));
-    return effects;
+    });
   } catch (error) {
     if (isUniqueViolation(error, 'loans_one_open_per_item')) throw new Conflict.itemAlreadyOnLoan();
     throw error;

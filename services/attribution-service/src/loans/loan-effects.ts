@@ -19,7 +19,11 @@ export async function commitAndPublish(
   ctx: ServiceContext,
   command: (tx: Executor) => Promise<LoanEffects>,
 ): Promise<LoanEffects> {
-  const effects = await ctx.db.transaction(command);
+  return publishEffects(ctx, await ctx.db.transaction(command));
+}
+
+/** Publishes the messages of a command that has committed; never fails the request. */
+export async function publishEffects(ctx: ServiceContext, effects: LoanEffects): Promise<LoanEffects> {
   await ctx.publisher.publishAfterCommit(toPublish(effects.notifications));
   return effects;
 }

@@ -4,7 +4,9 @@ import {
   type InsertedNotification,
   insertNotifications,
   loadBorrowers,
+  type NewNotification,
   notificationRowsFor,
+  type Recipient,
 } from '@rappel/outbox';
 import type { LoanRow } from './loan-dto';
 
@@ -29,7 +31,16 @@ export async function notifyBorrower(
   // The batch loader: one query (loadBorrower takes two).
   const borrower = (await loadBorrowers(tx, [loan.id])).get(loan.id);
   if (!borrower) throw new Error(`loan ${loan.id} has no borrower`);
-  const rows = notificationRowsFor(
+  return insertNotifications(tx, borrowerMessageRows(loan, borrower, message));
+}
+
+/** The rows of one message to the loan's borrower, one per channel, not yet written. */
+export function borrowerMessageRows(
+  loan: Pick<LoanRow, 'id' | 'departmentId' | 'durationClass'>,
+  borrower: Recipient,
+  message: BorrowerMessage,
+): NewNotification[] {
+  return notificationRowsFor(
     {
       kind: message.kind,
       departmentId: loan.departmentId,
@@ -42,5 +53,4 @@ export async function notifyBorrower(
     borrower,
     { recordSkipped: message.recordSkipped },
   );
-  return insertNotifications(tx, rows);
 }

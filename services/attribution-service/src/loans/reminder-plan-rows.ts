@@ -3,6 +3,19 @@ import { planReminders, type ReminderPolicy } from '@rappel/domain';
 import { and, asc, eq } from 'drizzle-orm';
 import type { LoanRow, ReminderRow } from './loan-dto';
 
+/** The rows of the plan of the loan's current version, made at `now` (past reminders left out). */
+export function planRows(
+  loan: Pick<LoanRow, 'id' | 'startsAt' | 'dueAt' | 'version'>,
+  now: Date,
+  policy: ReminderPolicy,
+): (typeof scheduledReminders.$inferInsert)[] {
+  return planReminders({ startsAt: loan.startsAt, dueAt: loan.dueAt, now }, policy).map((r) => ({
+    ...r,
+    loanId: loan.id,
+    loanVersion: loan.version,
+  }));
+}
+
 /** Writes the plan of the loan's current version, made at `now` (past reminders left out). */
 export async function writePlan(
   tx: Executor,
@@ -10,13 +23,8 @@ export async function writePlan(
   now: Date,
   policy: ReminderPolicy,
 ): Promise<ReminderRow[]> {
-  const plan = planReminders({ startsAt: loan.startsAt, dueAt: loan.dueAt, now }, policy);
-  if (plan.length === 0) return [];
-  return insertMany(
-    tx,
-    scheduledReminders,
-    plan.map((r) => ({ ...r, loanId: loan.id, loanVersion: loan.version })),
-  );
+  const rows = planRows(loan, now, policy);
+  return rows.length === 0 ? [] : insertMany(tx, scheduledReminders, rows);
 }
 
 /** Cancels every reminder of the loan that has not fired yet, whatever its plan version. */
