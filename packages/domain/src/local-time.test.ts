@@ -7,6 +7,7 @@ import {
   InvalidLocalDateError,
   localDateOf,
   localDateTimeToInstant,
+  localDayNumber,
 } from './local-time';
 
 const iso = (d: Date) => d.toISOString();
@@ -124,6 +125,9 @@ describe('calendar dates without luxon', () => {
         (instant, zone, days) => {
           const local = DateTime.fromJSDate(instant, { zone });
           expect(localDateOf(instant, zone)).toBe(local.toISODate());
+          expect(localDayNumber(instant, zone)).toBe(
+            Math.round(local.startOf('day').setZone('UTC', { keepLocalTime: true }).toMillis() / 86_400_000),
+          );
           expect(addLocalDays(local.toISODate()!, days, zone)).toBe(local.plus({ days }).toISODate());
         },
       ),

@@ -60,13 +60,25 @@ export function localDateTimeToInstant(date: string, time: string, zone: string)
   return new Date(wall - Math.min(...offsets) * MINUTE_MS);
 }
 
+/**
+ * The wall clock of `instant` in `zone`, as the UTC fields of a Date: arithmetic on the zone's
+ * offset (cached per hour by cachedZone), where luxon and Intl cost ~0.1 ms per instant.
+ */
+export function wallClock(instant: Date, zone: string): Date {
+  const ms = instant.getTime();
+  return new Date(ms + cachedZone(zone).offset(ms) * MINUTE_MS);
+}
+
 /** The local calendar date ("YYYY-MM-DD") of an instant in `zone`. */
 export function localDateOf(instant: Date, zone: string): string {
-  const ms = instant.getTime();
-  const tz = cachedZone(zone);
-  if (Number.isNaN(ms)) throw new RangeError('not a valid instant');
-  return formatCalendarDate(ms + tz.offset(ms) * MINUTE_MS);
+  const local = wallClock(instant, zone).getTime();
+  if (Number.isNaN(local)) throw new RangeError('not a valid instant');
+  return formatCalendarDate(local);
 }
+
+/** The local calendar day of `instant` in `zone`, as a day number (days since 1970-01-01). */
+export const localDayNumber = (instant: Date, zone: string): number =>
+  Math.floor(wallClock(instant, zone).getTime() / DAY_MS);
 
 /** Adds whole calendar days to a local date (calendar arithmetic: the same in every zone). */
 export function addLocalDays(date: string, days: number, zone: string): string {

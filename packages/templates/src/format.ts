@@ -1,5 +1,5 @@
 import type { Language } from '@rappel/contracts';
-import { cachedZone } from '@rappel/domain';
+import { wallClock } from '@rappel/domain';
 
 const WEEKDAYS: Record<Language, readonly string[]> = {
   fr: ['dimanche', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi'],
@@ -35,20 +35,6 @@ const MONTHS: Record<Language, readonly string[]> = {
     'December',
   ],
 };
-
-/**
- * The wall clock of `instant` in `zone`, as the UTC fields of a Date. Every message formats a
- * few instants; through luxon and Intl each took ~0.1 ms, this is arithmetic on the zone's
- * offset (cached per hour by cachedZone).
- */
-export function wallClock(instant: Date, zone: string): Date {
-  const ms = instant.getTime();
-  return new Date(ms + cachedZone(zone).offset(ms) * 60_000);
-}
-
-/** The local calendar day of `instant` in `zone`, as a day number (days since 1970-01-01). */
-export const localDayNumber = (instant: Date, zone: string): number =>
-  Math.floor(wallClock(instant, zone).getTime() / 86_400_000);
 
 /** "vendredi 4 décembre", "mardi 1er décembre" / "Friday 4 December", in the site zone. */
 export function formatDate(instant: Date, zone: string, language: Language): string {

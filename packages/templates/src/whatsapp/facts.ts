@@ -1,6 +1,7 @@
 import { type DailyReport, dailyReportSchema, type Language } from '@rappel/contracts';
+import { localDayNumber } from '@rappel/domain';
 import { DateTime } from 'luxon';
-import { formatDate, formatDateTime, formatDuration, localDayNumber } from '../format';
+import { formatDate, formatDateTime, formatDuration } from '../format';
 import type { MessageContext } from '../message-context';
 import { plainText } from './plain-text';
 
