@@ -18,7 +18,18 @@ import {
   rooms,
   users,
 } from '@rappel/db';
-import { and, eq, getTableColumns, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import {
+  and,
+  eq,
+  getTableColumns,
+  inArray,
+  isNotNull,
+  isNull,
+  lt,
+  or,
+  type SQLWrapper,
+  sql,
+} from 'drizzle-orm';
 
 export type NotificationRow = typeof notificationLog.$inferSelect;
 
@@ -40,6 +51,17 @@ export interface MessageRelations {
    */
   addressOptedOut: boolean;
 }
+
+/**
+ * A STOP is on record for this WhatsApp number (E.164): the condition on notification_preferences
+ * that the claim and the sender's own look-up share.
+ */
+export const stopOnRecord = (number: SQLWrapper) =>
+  and(
+    eq(notificationPreferences.whatsappNumber, number),
+    eq(notificationPreferences.whatsappEnabled, false),
+    isNotNull(notificationPreferences.whatsappOptOutAt),
+  );
 
 /** A claimed row, with what its message is about. */
 export type ClaimedRow = NotificationRow & { related: MessageRelations };
@@ -88,10 +110,7 @@ const claimQuery = preparedQuery((db: Database) => {
         when 'client' then (select ${clients.fullName} from ${clients} where ${clients.id} = ${claimed.recipientId})
         when 'user' then (select ${users.fullName} from ${users} where ${users.id} = ${claimed.recipientId}) end`,
       addressOptedOut: sql<boolean>`${claimed.channel} = 'whatsapp' and exists (
-        select 1 from ${notificationPreferences}
-        where ${notificationPreferences.whatsappNumber} = ${claimed.recipientAddress}
-          and not ${notificationPreferences.whatsappEnabled}
-          and ${notificationPreferences.whatsappOptOutAt} is not null)`,
+        select 1 from ${notificationPreferences} where ${stopOnRecord(claimed.recipientAddress)})`,
       department: departments,
       loan: loans,
       item: items,

@@ -1,9 +1,14 @@
 import { type Database, notificationPreferences, preparedQuery } from '@rappel/db';
-import { type DeliveryChannel, MissingMessageDataError, messageContext } from '@rappel/delivery';
+import {
+  type DeliveryChannel,
+  MissingMessageDataError,
+  messageContext,
+  stopOnRecord,
+} from '@rappel/delivery';
 import { type Clock, toWhatsAppE164 } from '@rappel/domain';
 import { PermanentDeliveryError } from '@rappel/queue';
 import { contentVariables, MissingTemplateDataError, renderWhatsAppText } from '@rappel/templates';
-import { and, eq, isNotNull, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { WhatsAppMessage, WhatsAppSender } from './whatsapp-sender';
 
 export interface WhatsAppChannelOptions {
@@ -59,18 +64,12 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): Delivery
   };
 }
 
-/** A STOP on this number, checked for every message: built once per database. */
+/** A STOP on a number the row wrote another way than E.164 (the claim read the others). */
 const optedOutQuery = preparedQuery((db: Database) =>
   db
     .select({ id: notificationPreferences.id })
     .from(notificationPreferences)
-    .where(
-      and(
-        eq(notificationPreferences.whatsappNumber, sql.placeholder('number')),
-        eq(notificationPreferences.whatsappEnabled, false),
-        isNotNull(notificationPreferences.whatsappOptOutAt),
-      ),
-    )
+    .where(stopOnRecord(sql.placeholder('number')))
     .limit(1)
     .prepare('whatsapp_opted_out'),
 );
