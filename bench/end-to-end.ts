@@ -183,45 +183,26 @@ try {
       met: exact,
     },
   );
+  /** The median of a CPU figure, in milliseconds. */
+  const cpuMs = (pick: (r: Run) => number) => `${round(med(pick), 2)} ms`;
   const cpuNames = Object.keys(runs[0]?.cpuMsPerMessage ?? {});
   for (const name of cpuNames) {
-    figures.push({
-      name: `CPU per message: ${name}`,
-      value: `${round(
-        med((r) => r.cpuMsPerMessage[name]!),
-        2,
-      )} ms`,
-    });
+    figures.push({ name: `CPU per message: ${name}`, value: cpuMs((r) => r.cpuMsPerMessage[name]!) });
   }
   figures.push(
     {
       name: 'CPU per e-mail: email-sender (ours) · bare nodemailer',
-      value: `${round(
-        med((r) => r.cpuMsPerMessage['email-sender']! * 2),
-        2,
-      )} ms · ${round(
-        med((r) => r.nodemailer.senderCpuMsPerMessage),
-        2,
-      )} ms`,
+      value: `${cpuMs((r) => r.cpuMsPerMessage['email-sender']! * 2)} · ${cpuMs((r) => r.nodemailer.senderCpuMsPerMessage)}`,
     },
     {
       name: 'CPU per job: a sender (ours, WhatsApp) · bare BullMQ no-op worker',
-      value: `${round(
-        med((r) => r.cpuMsPerMessage['whatsapp-sender']! * 2),
-        2,
-      )} ms · ${round(
-        med((r) => r.bullmq.workerCpuMsPerJob),
-        2,
-      )} ms`,
+      value: `${cpuMs((r) => r.cpuMsPerMessage['whatsapp-sender']! * 2)} · ${cpuMs((r) => r.bullmq.workerCpuMsPerJob)}`,
+    },
+    {
+      name: 'CPU per message: all of the above',
+      value: cpuMs((r) => Object.values(r.cpuMsPerMessage).reduce((a, b) => a + b, 0)),
     },
   );
-  figures.push({
-    name: 'CPU per message: all of the above',
-    value: `${round(
-      med((r) => Object.values(r.cpuMsPerMessage).reduce((a, b) => a + b, 0)),
-      2,
-    )} ms`,
-  });
   for (const [name, mb] of Object.entries(memory)) {
     figures.push({
       name: `peak RSS ${name}`,
