@@ -19,34 +19,40 @@ import { NotFound } from './http/errors';
  * Rows by id as the caller may see them. A row of another department is reported exactly
  * like a missing one (404), so a scoped key learns nothing about other departments.
  */
+function visible<T extends { departmentId: string | null }>(
+  caller: Caller,
+  row: T | null | undefined,
+  notFound: () => Error,
+): T {
+  if (!row || !canSee(caller, row.departmentId)) throw notFound();
+  return row;
+}
+
 export async function visibleDepartment(db: Executor, caller: Caller, id: string) {
   const [row] = await db.select().from(departments).where(eq(departments.id, id));
+  // A department is its own department.
   if (!row || !canSee(caller, row.id)) throw new NotFound.department();
   return row;
 }
 
 export async function visibleUser(db: Executor, caller: Caller, id: string) {
   const [row] = await db.select().from(users).where(eq(users.id, id));
-  if (!row || !canSee(caller, row.departmentId)) throw new NotFound.user();
-  return row;
+  return visible(caller, row, () => new NotFound.user());
 }
 
 export async function visibleClient(db: Executor, caller: Caller, id: string) {
   const [row] = await db.select().from(clients).where(eq(clients.id, id));
-  if (!row || !canSee(caller, row.departmentId)) throw new NotFound.client();
-  return row;
+  return visible(caller, row, () => new NotFound.client());
 }
 
 export async function visibleRoom(db: Executor, caller: Caller, id: string) {
   const [row] = await db.select().from(rooms).where(eq(rooms.id, id));
-  if (!row || !canSee(caller, row.departmentId)) throw new NotFound.room();
-  return row;
+  return visible(caller, row, () => new NotFound.room());
 }
 
 export async function visibleItem(db: Executor, caller: Caller, id: string) {
   const [row] = await db.select().from(items).where(eq(items.id, id));
-  if (!row || !canSee(caller, row.departmentId)) throw new NotFound.item();
-  return row;
+  return visible(caller, row, () => new NotFound.item());
 }
 
 /**
@@ -98,12 +104,11 @@ export async function visibleLoanParties(
     responsibleUserId: ids.responsibleUserId,
   });
   const { item, client, room, responsible, preferences } = row!;
-  if (!item || !canSee(caller, item.departmentId)) throw new NotFound.item();
-  if (ids.clientId && (!client || !canSee(caller, client.departmentId))) throw new NotFound.client();
-  if (!ids.clientId && (!room || !canSee(caller, room.departmentId))) throw new NotFound.room();
   return {
-    item,
-    borrowerRow: (client ?? room)!,
+    item: visible(caller, item, () => new NotFound.item()),
+    borrowerRow: ids.clientId
+      ? visible(caller, client, () => new NotFound.client())
+      : visible(caller, room, () => new NotFound.room()),
     responsible,
     recipient: borrowerFrom(client, responsible, preferences),
   };
