@@ -5,6 +5,7 @@ import {
   type SkipReason,
 } from '@rappel/contracts';
 import {
+  batchByTurn,
   clients,
   type Database,
   departments,
@@ -73,9 +74,21 @@ export function loanEnded(row: ClaimedRow): 'returned' | 'cancelled' | null {
 }
 
 /**
- * The claim and everything the message needs, in one statement (it runs for every message:
- * claim, then context, were two round trips, and the context query joined five tables again),
- * built once per database.
+ * An array parameter sent as text[] and cast to `type`[] by Postgres: drizzle turns postgres.js's
+ * serializers for timestamp arrays off (it sends dates as strings), so a JS array bound as
+ * timestamptz[] would not be serialized at all; as text[] every element type goes the same way.
+ */
+const textArrayAs = (param: SQLWrapper, type: string) =>
+  type === 'text' ? sql`${param}::text[]` : sql`${param}::text[]::${sql.raw(type)}[]`;
+
+/** The claims of one batch, as the columns of `claim_input`. */
+const claimInput = sql`unnest(${sql.placeholder('ids')}::uuid[], ${textArrayAs(sql.placeholder('nowIsos'), 'timestamptz')},
+  ${textArrayAs(sql.placeholder('leaseUntilIsos'), 'timestamptz')}) as claim_input(id, now, lease_until)`;
+
+/**
+ * The claims of one batch and everything their messages need, in one statement (it runs for
+ * every message: claim, then context, were two round trips, and the context query joined five
+ * tables again), built once per database.
  */
 const claimQuery = preparedQuery((db: Database) => {
   const claimed = db.$with('claimed').as(
@@ -83,21 +96,18 @@ const claimQuery = preparedQuery((db: Database) => {
       .update(notificationLog)
       .set({
         attempts: sql`${notificationLog.attempts} + 1`,
-        // drizzle does not map placeholders' values: timestamps go as ISO strings, cast here.
-        leaseUntil: sql`${sql.placeholder('leaseUntilIso')}::timestamptz`,
-        updatedAt: sql`${sql.placeholder('nowIso')}::timestamptz`,
+        leaseUntil: sql`claim_input.lease_until`,
+        updatedAt: sql`claim_input.now`,
       })
+      .from(claimInput)
       .where(
         and(
-          eq(notificationLog.id, sql.placeholder('id')),
+          eq(notificationLog.id, sql`claim_input.id`),
           inArray(notificationLog.status, [...ACTIONABLE_STATUSES]),
-          or(
-            isNull(notificationLog.leaseUntil),
-            lt(notificationLog.leaseUntil, sql`${sql.placeholder('nowIso')}::timestamptz`),
-          ),
+          or(isNull(notificationLog.leaseUntil), lt(notificationLog.leaseUntil, sql`claim_input.now`)),
         ),
       )
-      .returning(),
+      .returning(getTableColumns(notificationLog)),
   );
   const notification = Object.fromEntries(
     Object.keys(getTableColumns(notificationLog)).map((key) => [key, claimed[key as keyof typeof claimed]]),
@@ -123,27 +133,50 @@ const claimQuery = preparedQuery((db: Database) => {
     .leftJoin(items, eq(items.id, loans.itemId))
     .leftJoin(clients, eq(clients.id, loans.clientId))
     .leftJoin(rooms, eq(rooms.id, loans.roomId))
-    .prepare('claim_notification_for_attempt');
+    .prepare('claim_notifications_for_attempt');
 });
+
+interface ClaimRequest {
+  id: string;
+  now: Date;
+  leaseMs: number;
+}
+
+/**
+ * The claims a database's workers make in one turn, as one statement. A row asked for twice
+ * in the batch is updated once: the first caller gets it, the others null, as if another
+ * worker held it (which, for them, is the case).
+ */
+const claimBatcher = preparedQuery((db: Database) =>
+  batchByTurn(async (requests: readonly ClaimRequest[]): Promise<(ClaimedRow | null)[]> => {
+    const found = await claimQuery(db).execute({
+      ids: requests.map((r) => r.id),
+      nowIsos: requests.map((r) => r.now.toISOString()),
+      leaseUntilIsos: requests.map((r) => new Date(r.now.getTime() + r.leaseMs).toISOString()),
+    });
+    const byId = new Map<string, ClaimedRow>(
+      found.map(({ notification, ...related }) => [notification.id, { ...notification, related }]),
+    );
+    return requests.map((r) => {
+      const row = byId.get(r.id) ?? null;
+      byId.delete(r.id);
+      return row;
+    });
+  }),
+);
 
 /**
  * Takes the row for one attempt: only if it is still `pending`/`failed` and no other worker
  * holds a live lease on it. Counts the attempt. Returns null when there is nothing to do.
+ * Claims made in the same turn share one statement (see claimBatcher).
  */
-export async function claimForAttempt(
+export function claimForAttempt(
   db: Database,
   id: string,
   now: Date,
   leaseMs: number,
 ): Promise<ClaimedRow | null> {
-  const [found] = await claimQuery(db).execute({
-    id,
-    nowIso: now.toISOString(),
-    leaseUntilIso: new Date(now.getTime() + leaseMs).toISOString(),
-  });
-  if (!found) return null;
-  const { notification, ...related } = found;
-  return { ...notification, related };
+  return claimBatcher(db)({ id, now, leaseMs });
 }
 
 /** Milliseconds left on another worker's lease of an actionable row; 0 when none. */
@@ -172,106 +205,123 @@ export async function recordEvent(
   await db.insert(notificationEvents).values(event);
 }
 
+const SETTLE_STATUSES = ['sent', 'failed', 'permanent_failure', 'skipped'] as const;
+
 export type SettleOutcome =
   | { status: 'sent'; providerMessageId: string | null }
   | { status: 'failed'; errorCode: string; errorMessage: string; nextAttemptAt: Date }
   | { status: 'permanent_failure'; errorCode: string; errorMessage: string }
   | { status: 'skipped'; skipReason: SkipReason };
 
-// drizzle does not map placeholders' values: timestamps go as ISO strings, JSON as text.
-const param = (name: string) => sql`${sql.placeholder(name)}`;
-const timestampParam = (name: string) => sql`${sql.placeholder(name)}::timestamptz`;
+/** One settle's values, as the columns of `settle_input` (see settleStatement). */
+const input = (column: string) => sql.raw(`settle_input.${column}`);
 
 /** What each outcome writes on the row besides its status, the lease and updated_at. */
 const OUTCOME_COLUMNS = {
   sent: {
-    providerMessageId: param('providerMessageId'),
-    sentAt: timestampParam('nowIso'),
+    providerMessageId: input('provider_message_id'),
+    sentAt: input('now'),
     nextAttemptAt: null,
   },
   failed: {
-    errorCode: param('errorCode'),
-    errorMessage: param('errorMessage'),
-    failedAt: timestampParam('nowIso'),
-    nextAttemptAt: timestampParam('nextAttemptAtIso'),
+    errorCode: input('error_code'),
+    errorMessage: input('error_message'),
+    failedAt: input('now'),
+    nextAttemptAt: input('next_attempt_at'),
   },
   permanent_failure: {
-    errorCode: param('errorCode'),
-    errorMessage: param('errorMessage'),
-    failedAt: timestampParam('nowIso'),
+    errorCode: input('error_code'),
+    errorMessage: input('error_message'),
+    failedAt: input('now'),
     nextAttemptAt: null,
   },
-  skipped: { skipReason: param('skipReason'), nextAttemptAt: null },
+  skipped: { skipReason: input('skip_reason'), nextAttemptAt: null },
 } satisfies Record<SettleOutcome['status'], Partial<Record<keyof NotificationRow, unknown>>>;
 
+interface SettleRequest {
+  row: NotificationRow;
+  outcome: SettleOutcome;
+  now: Date;
+  actor: string;
+}
+
+/** One array parameter of the batch, cast to its column's type. */
+const column = <T>(requests: readonly SettleRequest[], pick: (r: SettleRequest) => T, type: string) =>
+  textArrayAs(sql.param(requests.map(pick)), type);
+
 /**
- * The settle of one outcome: the row's update and its audit event in one statement (a
- * data-modifying CTE is all or nothing like a transaction, without BEGIN and COMMIT's two
- * round trips), built once per database.
+ * The settles of one outcome in one batch: the rows' update and their audit events in one
+ * statement (a data-modifying CTE is all or nothing like a transaction, without BEGIN and
+ * COMMIT's two round trips). Only the holder of the claim settles: a row a callback already
+ * moved on stays put. The event is recorded either way, as the attempt's outcome.
  */
-const settleQueryFor = (status: SettleOutcome['status']) =>
-  preparedQuery((db: Database) => {
-    // Only the holder of the claim settles: a row a callback already moved on stays put. The
-    // event is recorded either way, as the attempt's outcome.
-    const settled = db.$with('settled').as(
-      db
-        .update(notificationLog)
-        .set({ status, leaseUntil: null, updatedAt: timestampParam('nowIso'), ...OUTCOME_COLUMNS[status] })
-        .where(
-          and(
-            eq(notificationLog.id, sql.placeholder('id')),
-            inArray(notificationLog.status, [...ACTIONABLE_STATUSES]),
-          ),
-        )
-        .returning({ id: notificationLog.id }),
+function settleStatement(db: Database, status: SettleOutcome['status'], requests: readonly SettleRequest[]) {
+  const outcome = (r: SettleRequest) => r.outcome as Partial<Record<string, unknown>>;
+  const settled = db
+    .update(notificationLog)
+    .set({ status, leaseUntil: null, updatedAt: input('now'), ...OUTCOME_COLUMNS[status] })
+    .from(sql`settle_input`)
+    .where(
+      and(eq(notificationLog.id, input('id')), inArray(notificationLog.status, [...ACTIONABLE_STATUSES])),
     );
-    return db
-      .with(settled)
-      .insert(notificationEvents)
-      .values({
-        notificationId: sql`${sql.placeholder('id')}::uuid`,
-        type: status,
-        status,
-        attempt: sql`${sql.placeholder('attempt')}::integer`,
-        errorCode: param('errorCode'),
-        detail: sql`${sql.placeholder('detail')}::jsonb`,
-        actor: param('actor'),
-        at: timestampParam('nowIso'),
-      })
-      .prepare(`settle_notification_${status}`);
-  });
+  return sql`
+    with settle_input as (
+      select * from unnest(
+        ${column(requests, (r) => r.row.id, 'uuid')},
+        ${column(requests, (r) => r.row.attempts, 'integer')},
+        ${column(requests, (r) => r.now.toISOString(), 'timestamptz')},
+        ${column(requests, (r) => r.actor, 'text')},
+        ${column(requests, (r) => JSON.stringify(auditDetail(r.outcome)), 'jsonb')},
+        ${column(requests, (r) => outcome(r).errorCode ?? null, 'text')},
+        ${column(requests, (r) => outcome(r).errorMessage ?? null, 'text')},
+        ${column(requests, (r) => outcome(r).providerMessageId ?? null, 'text')},
+        ${column(requests, (r) => (r.outcome.status === 'failed' ? r.outcome.nextAttemptAt.toISOString() : null), 'timestamptz')},
+        ${column(requests, (r) => outcome(r).skipReason ?? null, 'text')}
+      ) as settle_input(id, attempt, now, actor, detail, error_code, error_message, provider_message_id,
+        next_attempt_at, skip_reason)
+    ), settled as (${settled.getSQL()})
+    insert into ${notificationEvents} (notification_id, type, status, attempt, error_code, detail, actor, at)
+    select id, ${status}, ${status}, attempt, error_code, detail, actor, now from settle_input`;
+}
 
-const settleQuery = {
-  sent: settleQueryFor('sent'),
-  failed: settleQueryFor('failed'),
-  permanent_failure: settleQueryFor('permanent_failure'),
-  skipped: settleQueryFor('skipped'),
-};
+/** What the audit event of an outcome says besides its status and error code. */
+function auditDetail(outcome: SettleOutcome): Record<string, unknown> {
+  switch (outcome.status) {
+    case 'sent':
+      return { providerMessageId: outcome.providerMessageId };
+    case 'skipped':
+      return { reason: outcome.skipReason };
+    default:
+      return { message: outcome.errorMessage };
+  }
+}
 
-/** Moves a claimed row to its outcome and releases the lease, with its audit event. */
-export async function settle(
+/**
+ * The settles a database's workers make in one turn, one batch per outcome (so that a batch
+ * run again one by one after an error never records an event twice).
+ */
+const settleBatcher = Object.fromEntries(
+  SETTLE_STATUSES.map((status) => [
+    status,
+    preparedQuery((db: Database) =>
+      batchByTurn(async (requests: readonly SettleRequest[]) => {
+        await db.execute(settleStatement(db, status, requests));
+        return requests.map(() => undefined);
+      }),
+    ),
+  ]),
+) as Record<SettleOutcome['status'], (db: Database) => (request: SettleRequest) => Promise<void>>;
+
+/**
+ * Moves a claimed row to its outcome and releases the lease, with its audit event. Settles of
+ * the same outcome made in the same turn share one statement.
+ */
+export function settle(
   db: Database,
   row: NotificationRow,
   outcome: SettleOutcome,
   now: Date,
   actor: string,
 ): Promise<void> {
-  const detail =
-    outcome.status === 'sent'
-      ? { providerMessageId: outcome.providerMessageId }
-      : outcome.status === 'skipped'
-        ? { reason: outcome.skipReason }
-        : { message: outcome.errorMessage };
-  await settleQuery[outcome.status](db).execute({
-    id: row.id,
-    attempt: row.attempts,
-    actor,
-    nowIso: now.toISOString(),
-    detail: JSON.stringify(detail),
-    errorCode: 'errorCode' in outcome ? outcome.errorCode : null,
-    errorMessage: 'errorMessage' in outcome ? outcome.errorMessage : null,
-    providerMessageId: outcome.status === 'sent' ? outcome.providerMessageId : null,
-    nextAttemptAtIso: outcome.status === 'failed' ? outcome.nextAttemptAt.toISOString() : null,
-    skipReason: outcome.status === 'skipped' ? outcome.skipReason : null,
-  });
+  return settleBatcher[outcome.status](db)({ row, outcome, now, actor });
 }

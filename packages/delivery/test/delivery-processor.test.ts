@@ -230,6 +230,89 @@ describe('delivery processor', () => {
     expect(channel.sent).toHaveLength(1);
   });
 
+  it('never sends twice when the same row is processed twice at the same moment', async () => {
+    const channel = scriptedChannel(['ok']);
+    const processor = startWorker(channel);
+    await worker!.close();
+    const { row } = await pendingEmailRow();
+    const job = {
+      id: row.id,
+      data: { notificationId: row.id },
+      attemptsMade: 0,
+      opts: { attempts: 3 },
+    } as never;
+    // Both claims go out in the same statement: one caller gets the row, the other finds it
+    // leased, as a second worker would.
+    const [first, second] = await Promise.allSettled([processor(job), processor(job)]);
+    expect(first.status).toBe('fulfilled');
+    expect(second).toMatchObject({ status: 'rejected', reason: { code: 'IN_FLIGHT' } });
+    expect(channel.sent).toHaveLength(1);
+    expect(await statusOf(row.id)).toMatchObject({ status: 'sent', attempts: 1 });
+  });
+
+  it('gives each of the jobs run at the same moment its own row, context and outcome', async () => {
+    const made = await Promise.all([1, 2, 3, 4, 5].map(() => pendingEmailRow()));
+    const rows = made.map((m) => m.row);
+    const failing = new Set([rows[1]!.id, rows[3]!.id]);
+    const seen = new Map<string, string | undefined>();
+    const channel: DeliveryChannel<string> = {
+      channel: 'email',
+      provider: 'scripted',
+      async prepare(row) {
+        seen.set(row.id, row.related.loan?.id);
+        return row.id;
+      },
+      async send(id) {
+        if (failing.has(id)) throw new TransientDeliveryError('421', `busy for ${id}`);
+        return { providerMessageId: `provider-${id}` };
+      },
+    };
+    const processor = startWorker(channel);
+    await worker!.close();
+    const job = (id: string) =>
+      ({ id, data: { notificationId: id }, attemptsMade: 0, opts: { attempts: 3 } }) as never;
+    const outcomes = await Promise.allSettled(rows.map((r) => processor(job(r.id))));
+
+    expect(outcomes.map((o) => o.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+    ]);
+    // Each claim came back with its own loan, though the five were claimed together.
+    expect(Object.fromEntries(seen)).toEqual(Object.fromEntries(made.map((m) => [m.row.id, m.loan.id])));
+    for (const row of rows) {
+      const now = await statusOf(row.id);
+      const events = await tdb.db
+        .select()
+        .from(notificationEvents)
+        .where(eq(notificationEvents.notificationId, row.id));
+      if (failing.has(row.id)) {
+        expect(now).toMatchObject({
+          status: 'failed',
+          attempts: 1,
+          errorCode: '421',
+          errorMessage: `busy for ${row.id}`,
+        });
+        expect(now.nextAttemptAt).not.toBeNull();
+        expect(events).toMatchObject([
+          { type: 'failed', attempt: 1, detail: { message: `busy for ${row.id}` } },
+        ]);
+      } else {
+        expect(now).toMatchObject({
+          status: 'sent',
+          attempts: 1,
+          providerMessageId: `provider-${row.id}`,
+          leaseUntil: null,
+        });
+        expect(events).toMatchObject([
+          { type: 'sent', attempt: 1, detail: { providerMessageId: `provider-${row.id}` } },
+        ]);
+      }
+    }
+  });
+
   it('skips a reminder whose loan came back before it went out', async () => {
     const channel = scriptedChannel(['ok']);
     startWorker(channel);
