@@ -15,6 +15,7 @@ import {
   notificationEvents,
   notificationLog,
   notificationPreferences,
+  perDatabase,
   preparedQuery,
   rooms,
   users,
@@ -147,7 +148,7 @@ interface ClaimRequest {
  * in the batch is updated once: the first caller gets it, the others null, as if another
  * worker held it (which, for them, is the case).
  */
-const claimBatcher = preparedQuery((db: Database) =>
+const claimBatcher = perDatabase((db: Database) =>
   batchByTurn(async (requests: readonly ClaimRequest[]): Promise<(ClaimedRow | null)[]> => {
     const found = await claimQuery(db).execute({
       ids: requests.map((r) => r.id),
@@ -245,9 +246,40 @@ interface SettleRequest {
   actor: string;
 }
 
-/** One array parameter of the batch, cast to its column's type. */
-const column = <T>(requests: readonly SettleRequest[], pick: (r: SettleRequest) => T, type: string) =>
-  textArrayAs(sql.param(requests.map(pick)), type);
+/** The columns of `settle_input`, one row per settle of the batch, with their types. */
+const SETTLE_INPUT = {
+  id: 'uuid',
+  attempt: 'integer',
+  now: 'timestamptz',
+  actor: 'text',
+  detail: 'jsonb',
+  error_code: 'text',
+  error_message: 'text',
+  provider_message_id: 'text',
+  next_attempt_at: 'timestamptz',
+  skip_reason: 'text',
+} as const;
+
+/** One settle's values, by `settle_input` column. */
+function settleValues({
+  row,
+  outcome,
+  now,
+  actor,
+}: SettleRequest): Record<keyof typeof SETTLE_INPUT, unknown> {
+  return {
+    id: row.id,
+    attempt: row.attempts,
+    now: now.toISOString(),
+    actor,
+    detail: JSON.stringify(auditDetail(outcome)),
+    error_code: 'errorCode' in outcome ? outcome.errorCode : null,
+    error_message: 'errorMessage' in outcome ? outcome.errorMessage : null,
+    provider_message_id: outcome.status === 'sent' ? outcome.providerMessageId : null,
+    next_attempt_at: outcome.status === 'failed' ? outcome.nextAttemptAt.toISOString() : null,
+    skip_reason: outcome.status === 'skipped' ? outcome.skipReason : null,
+  };
+}
 
 /**
  * The settles of one outcome in one batch: the rows' update and their audit events in one
@@ -256,7 +288,9 @@ const column = <T>(requests: readonly SettleRequest[], pick: (r: SettleRequest) 
  * moved on stays put. The event is recorded either way, as the attempt's outcome.
  */
 function settleStatement(db: Database, status: SettleOutcome['status'], requests: readonly SettleRequest[]) {
-  const outcome = (r: SettleRequest) => r.outcome as Partial<Record<string, unknown>>;
+  const values = requests.map(settleValues);
+  const columns = Object.keys(SETTLE_INPUT) as (keyof typeof SETTLE_INPUT)[];
+  const arrays = columns.map((c) => textArrayAs(sql.param(values.map((v) => v[c])), SETTLE_INPUT[c]));
   const settled = db
     .update(notificationLog)
     .set({ status, leaseUntil: null, updatedAt: input('now'), ...OUTCOME_COLUMNS[status] })
@@ -266,19 +300,7 @@ function settleStatement(db: Database, status: SettleOutcome['status'], requests
     );
   return sql`
     with settle_input as (
-      select * from unnest(
-        ${column(requests, (r) => r.row.id, 'uuid')},
-        ${column(requests, (r) => r.row.attempts, 'integer')},
-        ${column(requests, (r) => r.now.toISOString(), 'timestamptz')},
-        ${column(requests, (r) => r.actor, 'text')},
-        ${column(requests, (r) => JSON.stringify(auditDetail(r.outcome)), 'jsonb')},
-        ${column(requests, (r) => outcome(r).errorCode ?? null, 'text')},
-        ${column(requests, (r) => outcome(r).errorMessage ?? null, 'text')},
-        ${column(requests, (r) => outcome(r).providerMessageId ?? null, 'text')},
-        ${column(requests, (r) => (r.outcome.status === 'failed' ? r.outcome.nextAttemptAt.toISOString() : null), 'timestamptz')},
-        ${column(requests, (r) => outcome(r).skipReason ?? null, 'text')}
-      ) as settle_input(id, attempt, now, actor, detail, error_code, error_message, provider_message_id,
-        next_attempt_at, skip_reason)
+      select * from unnest(${sql.join(arrays, sql`, `)}) as settle_input(${sql.raw(columns.join(', '))})
     ), settled as (${settled.getSQL()})
     insert into ${notificationEvents} (notification_id, type, status, attempt, error_code, detail, actor, at)
     select id, ${status}, ${status}, attempt, error_code, detail, actor, now from settle_input`;
@@ -296,14 +318,11 @@ function auditDetail(outcome: SettleOutcome): Record<string, unknown> {
   }
 }
 
-/**
- * The settles a database's workers make in one turn, one batch per outcome (so that a batch
- * run again one by one after an error never records an event twice).
- */
+/** The settles a database's workers make in one turn: one batch per outcome, as each writes its own columns. */
 const settleBatcher = Object.fromEntries(
   SETTLE_STATUSES.map((status) => [
     status,
-    preparedQuery((db: Database) =>
+    perDatabase((db: Database) =>
       batchByTurn(async (requests: readonly SettleRequest[]) => {
         await db.execute(settleStatement(db, status, requests));
         return requests.map(() => undefined);
