@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDbClient, type DbClient, reconnectBackoff } from './client';
+import { rawPreparedStatement } from './prepared';
 
 describe('reconnectBackoff', () => {
   it('starts fast and never waits longer than the cap, so queries fail or resume within seconds', () => {
@@ -45,6 +46,24 @@ describe('prepared statements', () => {
     expect(await preparedWith(client, 'savepoint_marker')).toBe(1);
     const [row] = await db.execute<{ plain_marker: number }>(sql`select ${41 + 1}::int as plain_marker`);
     expect(row?.plain_marker).toBe(42);
+  });
+
+  it('renders a raw statement once and runs it as one named statement with each call’s values', async () => {
+    client = createDbClient(ADMIN_URL, { max: 1 });
+    let renders = 0;
+    const statement = rawPreparedStatement(() => {
+      renders += 1;
+      return sql`select x * ${sql.placeholder('factor')}::int as raw_marker
+        from unnest(${sql.placeholder('xs')}::int[]) x where ${'kept'} = 'kept'`;
+    });
+    expect(await statement(client.db, { factor: 2, xs: [1, 2, 3] })).toEqual([
+      { raw_marker: 2 },
+      { raw_marker: 4 },
+      { raw_marker: 6 },
+    ]);
+    expect(await statement(client.db, { factor: 10, xs: [5] })).toEqual([{ raw_marker: 50 }]);
+    expect(renders).toBe(1);
+    expect(await preparedWith(client, 'raw_marker')).toBe(1);
   });
 
   it('can be turned off (for a pooler in transaction mode)', async () => {

@@ -2,5 +2,5 @@ export { batchByTurn } from './batch';
 export * from './client';
 export { type InsertManyOptions, type InsertPart, insertMany, insertTogether } from './insert-many';
 export { MIGRATIONS_FOLDER, runMigrations } from './migrate';
-export { perDatabase, preparedQuery } from './prepared';
+export { perDatabase, preparedQuery, rawPreparedStatement } from './prepared';
 export * from './schema';

@@ -17,6 +17,7 @@ import {
   notificationPreferences,
   perDatabase,
   preparedQuery,
+  rawPreparedStatement,
   rooms,
   users,
 } from '@rappel/db';
@@ -281,30 +282,31 @@ function settleValues({
   };
 }
 
+const SETTLE_COLUMNS = Object.keys(SETTLE_INPUT) as (keyof typeof SETTLE_INPUT)[];
+
 /**
  * The settles of one outcome in one batch: the rows' update and their audit events in one
  * statement (a data-modifying CTE is all or nothing like a transaction, without BEGIN and
  * COMMIT's two round trips). Only the holder of the claim settles: a row a callback already
  * moved on stays put. The event is recorded either way, as the attempt's outcome.
  */
-function settleStatement(db: Database, status: SettleOutcome['status'], requests: readonly SettleRequest[]) {
-  const values = requests.map(settleValues);
-  const columns = Object.keys(SETTLE_INPUT) as (keyof typeof SETTLE_INPUT)[];
-  const arrays = columns.map((c) => textArrayAs(sql.param(values.map((v) => v[c])), SETTLE_INPUT[c]));
-  const settled = db
-    .update(notificationLog)
-    .set({ status, leaseUntil: null, updatedAt: input('now'), ...OUTCOME_COLUMNS[status] })
-    .from(sql`settle_input`)
-    .where(
-      and(eq(notificationLog.id, input('id')), inArray(notificationLog.status, [...ACTIONABLE_STATUSES])),
-    );
-  return sql`
-    with settle_input as (
-      select * from unnest(${sql.join(arrays, sql`, `)}) as settle_input(${sql.raw(columns.join(', '))})
-    ), settled as (${settled.getSQL()})
-    insert into ${notificationEvents} (notification_id, type, status, attempt, error_code, detail, actor, at)
-    select id, ${status}, ${status}, attempt, error_code, detail, actor, now from settle_input`;
-}
+const settleStatementFor = (status: SettleOutcome['status']) =>
+  rawPreparedStatement((db) => {
+    const arrays = SETTLE_COLUMNS.map((c) => textArrayAs(sql.placeholder(c), SETTLE_INPUT[c]));
+    const settled = db
+      .update(notificationLog)
+      .set({ status, leaseUntil: null, updatedAt: input('now'), ...OUTCOME_COLUMNS[status] })
+      .from(sql`settle_input`)
+      .where(
+        and(eq(notificationLog.id, input('id')), inArray(notificationLog.status, [...ACTIONABLE_STATUSES])),
+      );
+    return sql`
+      with settle_input as (
+        select * from unnest(${sql.join(arrays, sql`, `)}) as settle_input(${sql.raw(SETTLE_COLUMNS.join(', '))})
+      ), settled as (${settled.getSQL()})
+      insert into ${notificationEvents} (notification_id, type, status, attempt, error_code, detail, actor, at)
+      select id, ${status}, ${status}, attempt, error_code, detail, actor, now from settle_input`;
+  });
 
 /** What the audit event of an outcome says besides its status and error code. */
 function auditDetail(outcome: SettleOutcome): Record<string, unknown> {
@@ -320,15 +322,19 @@ function auditDetail(outcome: SettleOutcome): Record<string, unknown> {
 
 /** The settles a database's workers make in one turn: one batch per outcome, as each writes its own columns. */
 const settleBatcher = Object.fromEntries(
-  SETTLE_STATUSES.map((status) => [
-    status,
-    perDatabase((db: Database) =>
-      batchByTurn(async (requests: readonly SettleRequest[]) => {
-        await db.execute(settleStatement(db, status, requests));
-        return requests.map(() => undefined);
-      }),
-    ),
-  ]),
+  SETTLE_STATUSES.map((status) => {
+    const statement = settleStatementFor(status);
+    return [
+      status,
+      perDatabase((db: Database) =>
+        batchByTurn(async (requests: readonly SettleRequest[]) => {
+          const values = requests.map(settleValues);
+          await statement(db, Object.fromEntries(SETTLE_COLUMNS.map((c) => [c, values.map((v) => v[c])])));
+          return requests.map(() => undefined);
+        }),
+      ),
+    ];
+  }),
 ) as Record<SettleOutcome['status'], (db: Database) => (request: SettleRequest) => Promise<void>>;
 
 /**
