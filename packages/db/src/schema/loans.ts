@@ -61,7 +61,8 @@ export const scheduledReminders = pgTable(
   },
   (t) => [
     index('scheduled_reminders_state_fire_at_idx').on(t.state, t.fireAt),
-    index('scheduled_reminders_loan_idx').on(t.loanId),
+    // Also the index for look-ups by loan (its first column): a separate one on loan_id cost
+    // ten more index entries for every new loan (migration 0011).
     uniqueIndex('scheduled_reminders_plan_unique').on(t.loanId, t.loanVersion, t.kind, t.occurrence),
   ],
 );
