@@ -122,6 +122,10 @@ function startWorker(channel: DeliveryChannel<string>) {
   return processor;
 }
 
+/** A job as BullMQ hands it to the processor: its first attempt of three. */
+const jobFor = (id: string) =>
+  ({ id, data: { notificationId: id }, attemptsMade: 0, opts: { attempts: 3 } }) as never;
+
 const statusOf = async (id: string) =>
   (await tdb.db.select().from(notificationLog).where(eq(notificationLog.id, id)))[0]!;
 const settled = (id: string, status: NotificationStatus) =>
@@ -205,9 +209,7 @@ describe('delivery processor', () => {
     const processor = startWorker(channel);
     await worker!.close();
     const { row } = await pendingEmailRow();
-    const fakeJob = (attemptsMade: number) =>
-      ({ id: row.id, data: { notificationId: row.id }, attemptsMade, opts: { attempts: 3 } }) as never;
-    await expect(processor(fakeJob(0))).rejects.toBeInstanceOf(TransientDeliveryError);
+    await expect(processor(jobFor(row.id))).rejects.toBeInstanceOf(TransientDeliveryError);
     const failed = await statusOf(row.id);
     expect(failed.status).toBe('failed');
     expect(failed.nextAttemptAt!.getTime()).toBeGreaterThan(Date.now() - 1000);
@@ -219,12 +221,7 @@ describe('delivery processor', () => {
     const processor = startWorker(channel);
     await worker!.close();
     const { row } = await pendingEmailRow();
-    const job = {
-      id: row.id,
-      data: { notificationId: row.id },
-      attemptsMade: 0,
-      opts: { attempts: 3 },
-    } as never;
+    const job = jobFor(row.id);
     await processor(job);
     await processor(job);
     expect(channel.sent).toHaveLength(1);
@@ -235,12 +232,7 @@ describe('delivery processor', () => {
     const processor = startWorker(channel);
     await worker!.close();
     const { row } = await pendingEmailRow();
-    const job = {
-      id: row.id,
-      data: { notificationId: row.id },
-      attemptsMade: 0,
-      opts: { attempts: 3 },
-    } as never;
+    const job = jobFor(row.id);
     // Both claims go out in the same statement: one caller gets the row, the other finds it
     // leased, as a second worker would.
     const [first, second] = await Promise.allSettled([processor(job), processor(job)]);
@@ -269,9 +261,7 @@ describe('delivery processor', () => {
     };
     const processor = startWorker(channel);
     await worker!.close();
-    const job = (id: string) =>
-      ({ id, data: { notificationId: id }, attemptsMade: 0, opts: { attempts: 3 } }) as never;
-    const outcomes = await Promise.allSettled(rows.map((r) => processor(job(r.id))));
+    const outcomes = await Promise.allSettled(rows.map((r) => processor(jobFor(r.id))));
 
     expect(outcomes.map((o) => o.status)).toEqual([
       'fulfilled',
