@@ -4,9 +4,15 @@
  * acceptance by the SMTP server and to the WhatsApp request reaching the Twilio server. Also
  * the HTTP response time itself.
  *
- *   pnpm bench latency                   # 100 loans/s for 60 s
- *   pnpm bench latency --smoke           # 10 loans/s for 5 s: checks the script runs
- *   pnpm bench latency --rate 50 --seconds 30
+ * The load runs without a break from the services' first request, but the first `--warmup`
+ * seconds (default 20) are reported on their own row: services that have just started (code not
+ * yet optimised by V8, connection pools still opening) fall behind for a few seconds, and that is
+ * a cold start, not the steady load the goal is about. Both are printed; the goal is judged on
+ * the steady part.
+ *
+ *   pnpm bench latency                   # 20 s warm-up, then 100 loans/s for 60 s
+ *   pnpm bench latency --smoke           # 10 loans/s for 1 + 5 s: checks the script runs
+ *   pnpm bench latency --rate 50 --seconds 30 --warmup 0
  */
 import { parseArgs } from 'node:util';
 import { atSteadyRate, loanLoad } from './lib/loan-load';
@@ -20,11 +26,15 @@ const { values: args } = parseArgs({
     full: { type: 'boolean', default: false },
     rate: { type: 'string' },
     seconds: { type: 'string' },
+    warmup: { type: 'string' },
   },
 });
 const RATE = Number(args.rate ?? (args.smoke ? 10 : 100));
 const SECONDS = Number(args.seconds ?? (args.smoke ? 5 : 60));
+const WARMUP_SECONDS = Number(args.warmup ?? (args.smoke ? 1 : 20));
+const WARMUP_LOANS = Math.round(RATE * WARMUP_SECONDS);
 const LOANS = Math.round(RATE * SECONDS);
+const ALL_LOANS = WARMUP_LOANS + LOANS;
 const P99_GOAL_MS = 500;
 
 const loadAtStart = loadAverage();
@@ -32,31 +42,58 @@ let borrowers: Borrowers | undefined;
 const stack = await startStack({
   services: ['attribution-service', 'email-sender', 'whatsapp-sender'],
   beforeServices: async (db) => {
-    borrowers = await seedBorrowers(db, LOANS);
+    borrowers = await seedBorrowers(db, ALL_LOANS);
   },
 });
 
 try {
   const load = await loanLoad(stack.db, stack.url('attribution-service'), borrowers!, { sockets: 256 });
-  const answers = await atSteadyRate(load, 0, RATE, SECONDS);
+  const all = await atSteadyRate(load, 0, RATE, WARMUP_SECONDS + SECONDS);
+  const warmup = all.slice(0, WARMUP_LOANS);
+  const answers = all.slice(WARMUP_LOANS);
   // From the first request sent to the last one sent: the load actually offered.
   const sent = answers.map((a) => a.sentAt);
   const offeredSeconds = (Math.max(...sent) - Math.min(...sent)) / 1000 + 1 / RATE;
-  await stack.smtp.waitFor(LOANS, 120_000);
-  await stack.twilio.waitFor(LOANS, 120_000);
+  await stack.smtp.waitFor(ALL_LOANS, 120_000);
+  await stack.twilio.waitFor(ALL_LOANS, 120_000);
   load.close();
 
-  const toSmtp: number[] = [];
-  const toTwilio: number[] = [];
-  const http: number[] = [];
-  for (const a of answers) {
-    http.push(a.respondedAt - a.sentAt);
+  /** One loan's three delays (the e-mail's or WhatsApp's undefined if it never came). */
+  const delaysOf = (a: (typeof all)[number]) => {
     const mail = stack.smtp.acceptedAt.get(borrowers!.emails[a.index]!.toLowerCase());
     const wa = stack.twilio.acceptedAt.get(borrowers!.phones[a.index]!);
-    if (mail !== undefined) toSmtp.push(mail - a.respondedAt);
-    if (wa !== undefined) toTwilio.push(wa - a.respondedAt);
+    return {
+      http: a.respondedAt - a.sentAt,
+      toSmtp: mail === undefined ? undefined : mail - a.respondedAt,
+      toTwilio: wa === undefined ? undefined : wa - a.respondedAt,
+    };
+  };
+  /** The delays of a stretch of the run, by kind. */
+  const delays = (part: typeof all) => {
+    const each = part.map(delaysOf);
+    const present = (xs: (number | undefined)[]) => xs.filter((x): x is number => x !== undefined);
+    return {
+      http: each.map((d) => d.http),
+      toSmtp: present(each.map((d) => d.toSmtp)),
+      toTwilio: present(each.map((d) => d.toTwilio)),
+    };
+  };
+  const { http, toSmtp, toTwilio } = delays(answers);
+  const cold = delays(warmup);
+  // The worst of each second of the whole run (by when the request was sent, warm-up
+  // included): where a tail comes from.
+  const start = Math.min(...all.map((a) => a.sentAt));
+  const timeline: { second: number; httpMax: number; toSmtpMax: number; toTwilioMax: number }[] = [];
+  for (const a of all) {
+    const second = Math.floor((a.sentAt - start) / 1000);
+    const d = delaysOf(a);
+    timeline[second] ??= { second, httpMax: 0, toSmtpMax: 0, toTwilioMax: 0 };
+    const worst = timeline[second]!;
+    worst.httpMax = Math.max(worst.httpMax, round(d.http));
+    worst.toSmtpMax = Math.max(worst.toSmtpMax, round(d.toSmtp ?? 0));
+    worst.toTwilioMax = Math.max(worst.toTwilioMax, round(d.toTwilio ?? 0));
   }
-  const check = deliveryCheck(stack, borrowers!, LOANS);
+  const check = deliveryCheck(stack, borrowers!, ALL_LOANS);
   const stats = (xs: number[]) => ({
     p50: round(percentile(xs, 0.5)),
     p95: round(percentile(xs, 0.95)),
@@ -64,6 +101,10 @@ try {
     max: round(Math.max(...xs)),
   });
   const result = { http: stats(http), toSmtp: stats(toSmtp), toTwilio: stats(toTwilio) };
+  const coldStart =
+    WARMUP_LOANS > 0
+      ? { http: stats(cold.http), toSmtp: stats(cold.toSmtp), toTwilio: stats(cold.toTwilio) }
+      : null;
   const figures: Figure[] = [];
   const row = (name: string, s: ReturnType<typeof stats>, goal: boolean) =>
     figures.push({
@@ -74,6 +115,11 @@ try {
   row('HTTP response time (POST /v1/loans)', result.http, false);
   row('response → SMTP accepted', result.toSmtp, true);
   row('response → Twilio request', result.toTwilio, true);
+  if (coldStart) {
+    row(`first ${WARMUP_SECONDS} s, services just started: HTTP`, coldStart.http, false);
+    row(`first ${WARMUP_SECONDS} s, services just started: → SMTP`, coldStart.toSmtp, false);
+    row(`first ${WARMUP_SECONDS} s, services just started: → Twilio`, coldStart.toTwilio, false);
+  }
   figures.push({
     name: 'offered load',
     value: `${LOANS} loans in ${round(offeredSeconds)} s (${round(LOANS / offeredSeconds)}/s)`,
@@ -83,24 +129,36 @@ try {
   figures.push({
     name: 'each message exactly once',
     value: `${check.emails} e-mails, ${check.whatsapp} WhatsApp, ${check.duplicates} duplicates`,
-    goal: `${LOANS} + ${LOANS}, 0 duplicates`,
+    goal: `${ALL_LOANS} + ${ALL_LOANS}, 0 duplicates`,
     met: check.missing === 0 && check.duplicates === 0,
   });
   printFigures(
-    `Latency at ${RATE} loans/s for ${SECONDS} s (load ${loadAtStart.join(' ')} → ${loadAverage().join(' ')})`,
+    `Latency at ${RATE} loans/s for ${SECONDS} s after ${WARMUP_SECONDS} s of warm-up at the same rate (load ${loadAtStart.join(' ')} → ${loadAverage().join(' ')})`,
     figures,
   );
   const file = writeResult(args.smoke ? 'latency-smoke' : 'latency', {
     rate: RATE,
     seconds: SECONDS,
+    warmupSeconds: WARMUP_SECONDS,
     loans: LOANS,
     offeredPerSecond: LOANS / offeredSeconds,
     ...result,
+    coldStart,
     delivery: check,
     goals: { p99Ms: P99_GOAL_MS },
     loadAverageAtStart: loadAtStart,
+    timeline: timeline.filter(Boolean),
   });
-  console.log(`\nresults: ${file}`);
+  const slowest = timeline
+    .filter(Boolean)
+    .sort((a, b) => b.toSmtpMax - a.toSmtpMax)
+    .slice(0, 5)
+    .map(
+      (t) =>
+        `${t.second} s (e-mail ${fmtMs(t.toSmtpMax)}, WhatsApp ${fmtMs(t.toTwilioMax)}, HTTP ${fmtMs(t.httpMax)})`,
+    );
+  console.log(`\nslowest seconds of the run, by request sent: ${slowest.join(' · ')}`);
+  console.log(`results: ${file}`);
   if (check.missing || check.duplicates) process.exitCode = 1;
 } finally {
   await stack.stop();
