@@ -229,15 +229,27 @@ describe('delivery processor', () => {
 
   it('never sends twice when the same row is processed twice at the same moment', async () => {
     const channel = scriptedChannel(['ok']);
+    // The provider holds the first send until the second job is done: the second then meets
+    // the first one's lease, whatever the timing (sent and settled, the row would just be done).
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const send = channel.send;
+    channel.send = async (message, row) => {
+      await held;
+      return send(message, row);
+    };
     const processor = startWorker(channel);
     await worker!.close();
     const { row } = await pendingEmailRow();
     const job = jobFor(row.id);
     // Both claims go out in the same statement: one caller gets the row, the other finds it
     // leased, as a second worker would.
-    const [first, second] = await Promise.allSettled([processor(job), processor(job)]);
-    expect(first.status).toBe('fulfilled');
-    expect(second).toMatchObject({ status: 'rejected', reason: { code: 'IN_FLIGHT' } });
+    const first = processor(job);
+    await expect(processor(job)).rejects.toMatchObject({ code: 'IN_FLIGHT' });
+    release();
+    await first;
     expect(channel.sent).toHaveLength(1);
     expect(await statusOf(row.id)).toMatchObject({ status: 'sent', attempts: 1 });
   });
