@@ -1,5 +1,8 @@
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { batchByTurn } from './batch';
+import { batchByTurn, batchTable } from './batch';
+import { createDbClient } from './client';
+import { rawPreparedStatement } from './prepared';
 
 /** A `run` that records the batches it was given and doubles each input (fails on negatives). */
 function recorder() {
@@ -56,5 +59,53 @@ describe('batchByTurn', () => {
     const double = batchByTurn(run);
     await expect(double(-2)).rejects.toThrow('negative in -2');
     expect(batches).toEqual([[-2]]);
+  });
+});
+
+// Reads nothing but its parameters: the server's own database is enough. (This package cannot
+// use @rappel/testing, which depends on it.)
+const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+describe('batchTable', () => {
+  it('gives a statement the rows of a batch as a typed table, nulls and all', async () => {
+    const input = batchTable('input', {
+      id: 'uuid',
+      at: 'timestamptz',
+      n: 'integer',
+      note: 'text',
+      data: 'jsonb',
+    });
+    const select = rawPreparedStatement(
+      () => sql`select ${input.column('id')} id, (extract(epoch from ${input.column('at')}) * 1000)::float8 at_ms, ${input.column('n')} + 1 n,
+        ${input.column('note')} note, ${input.column('data')} -> 'k' k from ${input.table}`,
+    );
+    const client = createDbClient(ADMIN_URL, { max: 1 });
+    try {
+      const rows = await select(
+        client.db,
+        input.values([
+          {
+            id: '7f0c0c1e-1a2b-4c3d-8e9f-0a1b2c3d4e5f',
+            at: '2026-11-27T10:00:00.123Z',
+            n: 1,
+            note: 'a,"b',
+            data: '{"k":1}',
+          },
+          { id: '8f0c0c1e-1a2b-4c3d-8e9f-0a1b2c3d4e5f', at: null, n: 41, note: null, data: '{"k":"v"}' },
+        ]),
+      );
+      expect([...(rows as object[])]).toEqual([
+        {
+          id: '7f0c0c1e-1a2b-4c3d-8e9f-0a1b2c3d4e5f',
+          at_ms: Date.parse('2026-11-27T10:00:00.123Z'),
+          n: 2,
+          note: 'a,"b',
+          k: 1,
+        },
+        { id: '8f0c0c1e-1a2b-4c3d-8e9f-0a1b2c3d4e5f', at_ms: null, n: 42, note: null, k: 'v' },
+      ]);
+    } finally {
+      await client.close();
+    }
   });
 });

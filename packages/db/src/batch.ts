@@ -1,3 +1,5 @@
+import { sql } from 'drizzle-orm';
+
 /**
  * Calls made in the same turn of the event loop, run as one: `run` gets every input gathered
  * since the first call of the turn and returns one output per input, in order.
@@ -43,4 +45,29 @@ export function batchByTurn<I, O>(
       if (pending.length === 1) setImmediate(flush);
       else if (pending.length >= maxBatch) flush();
     });
+}
+
+/**
+ * The values of a batch as a table for one statement: `unnest` of one array parameter per
+ * column, each named after its column (`sql.placeholder`, so the statement is built once).
+ * Each array is sent as text[] and cast to its column's type by Postgres: drizzle turns
+ * postgres.js's serializers for timestamp arrays off (it sends dates as strings), so a JS array
+ * bound as timestamptz[] would not be serialized at all; as text[] every type goes the same way.
+ */
+export function batchTable<C extends string>(alias: string, types: Readonly<Record<C, string>>) {
+  const columns = Object.keys(types) as C[];
+  const arrays = columns.map((c) =>
+    types[c] === 'text'
+      ? sql`${sql.placeholder(c)}::text[]`
+      : sql`${sql.placeholder(c)}::text[]::${sql.raw(types[c])}[]`,
+  );
+  return {
+    /** `unnest(…) as <alias>(<columns>)`, for a FROM clause. */
+    table: sql`unnest(${sql.join(arrays, sql`, `)}) as ${sql.raw(alias)}(${sql.raw(columns.join(', '))})`,
+    /** A column of the table, `<alias>.<column>`. */
+    column: (c: C) => sql.raw(`${alias}.${c}`),
+    /** The placeholders' values: the batch's rows, column by column. */
+    values: (rows: readonly Readonly<Record<C, unknown>>[]): Record<C, unknown[]> =>
+      Object.fromEntries(columns.map((c) => [c, rows.map((row) => row[c])])) as Record<C, unknown[]>,
+  };
 }

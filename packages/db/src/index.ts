@@ -1,4 +1,4 @@
-export { batchByTurn } from './batch';
+export { batchByTurn, batchTable } from './batch';
 export * from './client';
 export { type InsertManyOptions, type InsertPart, insertMany, insertTogether } from './insert-many';
 export { MIGRATIONS_FOLDER, runMigrations } from './migrate';

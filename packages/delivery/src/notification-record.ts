@@ -6,6 +6,7 @@ import {
 } from '@rappel/contracts';
 import {
   batchByTurn,
+  batchTable,
   clients,
   type Database,
   departments,
@@ -75,17 +76,8 @@ export function loanEnded(row: ClaimedRow): 'returned' | 'cancelled' | null {
   return loan?.cancelledAt ? 'cancelled' : loan?.returnedAt ? 'returned' : null;
 }
 
-/**
- * An array parameter sent as text[] and cast to `type`[] by Postgres: drizzle turns postgres.js's
- * serializers for timestamp arrays off (it sends dates as strings), so a JS array bound as
- * timestamptz[] would not be serialized at all; as text[] every element type goes the same way.
- */
-const textArrayAs = (param: SQLWrapper, type: string) =>
-  type === 'text' ? sql`${param}::text[]` : sql`${param}::text[]::${sql.raw(type)}[]`;
-
-/** The claims of one batch, as the columns of `claim_input`. */
-const claimInput = sql`unnest(${sql.placeholder('ids')}::uuid[], ${textArrayAs(sql.placeholder('nowIsos'), 'timestamptz')},
-  ${textArrayAs(sql.placeholder('leaseUntilIsos'), 'timestamptz')}) as claim_input(id, now, lease_until)`;
+/** The claims of one batch, as the table `claim_input`. */
+const CLAIM_INPUT = batchTable('claim_input', { id: 'uuid', now: 'timestamptz', lease_until: 'timestamptz' });
 
 /**
  * The claims of one batch and everything their messages need, in one statement (it runs for
@@ -98,15 +90,15 @@ const claimQuery = preparedQuery((db: Database) => {
       .update(notificationLog)
       .set({
         attempts: sql`${notificationLog.attempts} + 1`,
-        leaseUntil: sql`claim_input.lease_until`,
-        updatedAt: sql`claim_input.now`,
+        leaseUntil: CLAIM_INPUT.column('lease_until'),
+        updatedAt: CLAIM_INPUT.column('now'),
       })
-      .from(claimInput)
+      .from(CLAIM_INPUT.table)
       .where(
         and(
-          eq(notificationLog.id, sql`claim_input.id`),
+          eq(notificationLog.id, CLAIM_INPUT.column('id')),
           inArray(notificationLog.status, [...ACTIONABLE_STATUSES]),
-          or(isNull(notificationLog.leaseUntil), lt(notificationLog.leaseUntil, sql`claim_input.now`)),
+          or(isNull(notificationLog.leaseUntil), lt(notificationLog.leaseUntil, CLAIM_INPUT.column('now'))),
         ),
       )
       .returning(getTableColumns(notificationLog)),
@@ -151,11 +143,15 @@ interface ClaimRequest {
  */
 const claimBatcher = perDatabase((db: Database) =>
   batchByTurn(async (requests: readonly ClaimRequest[]): Promise<(ClaimedRow | null)[]> => {
-    const found = await claimQuery(db).execute({
-      ids: requests.map((r) => r.id),
-      nowIsos: requests.map((r) => r.now.toISOString()),
-      leaseUntilIsos: requests.map((r) => new Date(r.now.getTime() + r.leaseMs).toISOString()),
-    });
+    const found = await claimQuery(db).execute(
+      CLAIM_INPUT.values(
+        requests.map(({ id, now, leaseMs }) => ({
+          id,
+          now: now.toISOString(),
+          lease_until: new Date(now.getTime() + leaseMs).toISOString(),
+        })),
+      ),
+    );
     const byId = new Map<string, ClaimedRow>(
       found.map(({ notification, ...related }) => [notification.id, { ...notification, related }]),
     );
@@ -207,48 +203,14 @@ export async function recordEvent(
   await db.insert(notificationEvents).values(event);
 }
 
-const SETTLE_STATUSES = ['sent', 'failed', 'permanent_failure', 'skipped'] as const;
-
 export type SettleOutcome =
   | { status: 'sent'; providerMessageId: string | null }
   | { status: 'failed'; errorCode: string; errorMessage: string; nextAttemptAt: Date }
   | { status: 'permanent_failure'; errorCode: string; errorMessage: string }
   | { status: 'skipped'; skipReason: SkipReason };
 
-/** One settle's values, as the columns of `settle_input` (see settleStatement). */
-const input = (column: string) => sql.raw(`settle_input.${column}`);
-
-/** What each outcome writes on the row besides its status, the lease and updated_at. */
-const OUTCOME_COLUMNS = {
-  sent: {
-    providerMessageId: input('provider_message_id'),
-    sentAt: input('now'),
-    nextAttemptAt: null,
-  },
-  failed: {
-    errorCode: input('error_code'),
-    errorMessage: input('error_message'),
-    failedAt: input('now'),
-    nextAttemptAt: input('next_attempt_at'),
-  },
-  permanent_failure: {
-    errorCode: input('error_code'),
-    errorMessage: input('error_message'),
-    failedAt: input('now'),
-    nextAttemptAt: null,
-  },
-  skipped: { skipReason: input('skip_reason'), nextAttemptAt: null },
-} satisfies Record<SettleOutcome['status'], Partial<Record<keyof NotificationRow, unknown>>>;
-
-interface SettleRequest {
-  row: NotificationRow;
-  outcome: SettleOutcome;
-  now: Date;
-  actor: string;
-}
-
-/** The columns of `settle_input`, one row per settle of the batch, with their types. */
-const SETTLE_INPUT = {
+/** The settles of one batch, as the table `settle_input`, one row per settle. */
+const SETTLE_INPUT = batchTable('settle_input', {
   id: 'uuid',
   attempt: 'integer',
   now: 'timestamptz',
@@ -259,7 +221,36 @@ const SETTLE_INPUT = {
   provider_message_id: 'text',
   next_attempt_at: 'timestamptz',
   skip_reason: 'text',
-} as const;
+});
+
+/** What each outcome writes on the row besides its status, the lease and updated_at. */
+const OUTCOME_COLUMNS = {
+  sent: {
+    providerMessageId: SETTLE_INPUT.column('provider_message_id'),
+    sentAt: SETTLE_INPUT.column('now'),
+    nextAttemptAt: null,
+  },
+  failed: {
+    errorCode: SETTLE_INPUT.column('error_code'),
+    errorMessage: SETTLE_INPUT.column('error_message'),
+    failedAt: SETTLE_INPUT.column('now'),
+    nextAttemptAt: SETTLE_INPUT.column('next_attempt_at'),
+  },
+  permanent_failure: {
+    errorCode: SETTLE_INPUT.column('error_code'),
+    errorMessage: SETTLE_INPUT.column('error_message'),
+    failedAt: SETTLE_INPUT.column('now'),
+    nextAttemptAt: null,
+  },
+  skipped: { skipReason: SETTLE_INPUT.column('skip_reason'), nextAttemptAt: null },
+} satisfies Record<SettleOutcome['status'], Partial<Record<keyof NotificationRow, unknown>>>;
+
+interface SettleRequest {
+  row: NotificationRow;
+  outcome: SettleOutcome;
+  now: Date;
+  actor: string;
+}
 
 /** One settle's values, by `settle_input` column. */
 function settleValues({
@@ -267,7 +258,7 @@ function settleValues({
   outcome,
   now,
   actor,
-}: SettleRequest): Record<keyof typeof SETTLE_INPUT, unknown> {
+}: SettleRequest): Parameters<typeof SETTLE_INPUT.values>[0][number] {
   return {
     id: row.id,
     attempt: row.attempts,
@@ -282,8 +273,6 @@ function settleValues({
   };
 }
 
-const SETTLE_COLUMNS = Object.keys(SETTLE_INPUT) as (keyof typeof SETTLE_INPUT)[];
-
 /**
  * The settles of one outcome in one batch: the rows' update and their audit events in one
  * statement (a data-modifying CTE is all or nothing like a transaction, without BEGIN and
@@ -292,17 +281,19 @@ const SETTLE_COLUMNS = Object.keys(SETTLE_INPUT) as (keyof typeof SETTLE_INPUT)[
  */
 const settleStatementFor = (status: SettleOutcome['status']) =>
   rawPreparedStatement((db) => {
-    const arrays = SETTLE_COLUMNS.map((c) => textArrayAs(sql.placeholder(c), SETTLE_INPUT[c]));
     const settled = db
       .update(notificationLog)
-      .set({ status, leaseUntil: null, updatedAt: input('now'), ...OUTCOME_COLUMNS[status] })
-      .from(sql`settle_input`)
+      .set({ status, leaseUntil: null, updatedAt: SETTLE_INPUT.column('now'), ...OUTCOME_COLUMNS[status] })
+      .from(sql.raw('settle_input'))
       .where(
-        and(eq(notificationLog.id, input('id')), inArray(notificationLog.status, [...ACTIONABLE_STATUSES])),
+        and(
+          eq(notificationLog.id, SETTLE_INPUT.column('id')),
+          inArray(notificationLog.status, [...ACTIONABLE_STATUSES]),
+        ),
       );
     return sql`
       with settle_input as (
-        select * from unnest(${sql.join(arrays, sql`, `)}) as settle_input(${sql.raw(SETTLE_COLUMNS.join(', '))})
+        select * from ${SETTLE_INPUT.table}
       ), settled as (${settled.getSQL()})
       insert into ${notificationEvents} (notification_id, type, status, attempt, error_code, detail, actor, at)
       select id, ${status}, ${status}, attempt, error_code, detail, actor, now from settle_input`;
@@ -322,14 +313,13 @@ function auditDetail(outcome: SettleOutcome): Record<string, unknown> {
 
 /** The settles a database's workers make in one turn: one batch per outcome, as each writes its own columns. */
 const settleBatcher = Object.fromEntries(
-  SETTLE_STATUSES.map((status) => {
+  (Object.keys(OUTCOME_COLUMNS) as SettleOutcome['status'][]).map((status) => {
     const statement = settleStatementFor(status);
     return [
       status,
       perDatabase((db: Database) =>
         batchByTurn(async (requests: readonly SettleRequest[]) => {
-          const values = requests.map(settleValues);
-          await statement(db, Object.fromEntries(SETTLE_COLUMNS.map((c) => [c, values.map((v) => v[c])])));
+          await statement(db, SETTLE_INPUT.values(requests.map(settleValues)));
           return requests.map(() => undefined);
         }),
       ),
