@@ -49,17 +49,15 @@ const stack = await startStack({
 try {
   const load = await loanLoad(stack.db, stack.url('attribution-service'), borrowers!, { sockets: 256 });
   const all = await atSteadyRate(load, 0, RATE, WARMUP_SECONDS + SECONDS);
-  const warmup = all.slice(0, WARMUP_LOANS);
-  const answers = all.slice(WARMUP_LOANS);
-  // From the first request sent to the last one sent: the load actually offered.
-  const sent = answers.map((a) => a.sentAt);
+  // From the first request sent to the last one sent after the warm-up: the load actually offered.
+  const sent = all.slice(WARMUP_LOANS).map((a) => a.sentAt);
   const offeredSeconds = (Math.max(...sent) - Math.min(...sent)) / 1000 + 1 / RATE;
   await stack.smtp.waitFor(ALL_LOANS, 120_000);
   await stack.twilio.waitFor(ALL_LOANS, 120_000);
   load.close();
 
-  /** One loan's three delays (the e-mail's or WhatsApp's undefined if it never came). */
-  const delaysOf = (a: (typeof all)[number]) => {
+  /** Each loan's three delays (the e-mail's or WhatsApp's undefined if it never came). */
+  const each = all.map((a) => {
     const mail = stack.smtp.acceptedAt.get(borrowers!.emails[a.index]!.toLowerCase());
     const wa = stack.twilio.acceptedAt.get(borrowers!.phones[a.index]!);
     return {
@@ -67,26 +65,25 @@ try {
       toSmtp: mail === undefined ? undefined : mail - a.respondedAt,
       toTwilio: wa === undefined ? undefined : wa - a.respondedAt,
     };
-  };
+  });
   /** The delays of a stretch of the run, by kind. */
-  const delays = (part: typeof all) => {
-    const each = part.map(delaysOf);
+  const delays = (part: typeof each) => {
     const present = (xs: (number | undefined)[]) => xs.filter((x): x is number => x !== undefined);
     return {
-      http: each.map((d) => d.http),
-      toSmtp: present(each.map((d) => d.toSmtp)),
-      toTwilio: present(each.map((d) => d.toTwilio)),
+      http: part.map((d) => d.http),
+      toSmtp: present(part.map((d) => d.toSmtp)),
+      toTwilio: present(part.map((d) => d.toTwilio)),
     };
   };
-  const { http, toSmtp, toTwilio } = delays(answers);
-  const cold = delays(warmup);
+  const { http, toSmtp, toTwilio } = delays(each.slice(WARMUP_LOANS));
+  const cold = delays(each.slice(0, WARMUP_LOANS));
   // The worst of each second of the whole run (by when the request was sent, warm-up
   // included): where a tail comes from.
   const start = Math.min(...all.map((a) => a.sentAt));
   const timeline: { second: number; httpMax: number; toSmtpMax: number; toTwilioMax: number }[] = [];
-  for (const a of all) {
+  for (const [i, a] of all.entries()) {
     const second = Math.floor((a.sentAt - start) / 1000);
-    const d = delaysOf(a);
+    const d = each[i]!;
     timeline[second] ??= { second, httpMax: 0, toSmtpMax: 0, toTwilioMax: 0 };
     const worst = timeline[second]!;
     worst.httpMax = Math.max(worst.httpMax, round(d.http));
