@@ -46,6 +46,8 @@ export interface WhatsAppServiceDeps {
   retryPolicy?: RetryPolicy;
   /** Overrides the transport the config chooses (Twilio with credentials, console without). */
   sender?: WhatsAppSender;
+  /** How often held status callbacks are looked at again (twilioWebhookRoutes). Default 5 s. */
+  heldCallbackSweepMs?: number;
 }
 
 export interface WhatsAppService {
@@ -138,7 +140,14 @@ export async function buildWhatsAppService(deps: WhatsAppServiceDeps): Promise<W
   await app.register(formbody);
   await app.register(healthPlugin, { checks });
   await app.register(metricsPlugin, { registry });
-  await app.register(twilioWebhookRoutes, { db, twilio, clock, fallback, registry });
+  await app.register(twilioWebhookRoutes, {
+    db,
+    twilio,
+    clock,
+    fallback,
+    registry,
+    ...(deps.heldCallbackSweepMs ? { heldCallbackSweepMs: deps.heldCallbackSweepMs } : {}),
+  });
   await app.register(consolePageRoutes, {
     dir: config.WHATSAPP_CONSOLE_DIR,
     active: sender.provider === 'console',

@@ -1,7 +1,13 @@
 import type { NotificationStatus } from '@rappel/contracts';
-import { type Database, type Executor, notificationEvents, notificationLog } from '@rappel/db';
+import {
+  type Database,
+  type Executor,
+  heldStatusCallbacks,
+  notificationEvents,
+  notificationLog,
+} from '@rappel/db';
 import { type NotificationRow, recordEvent } from '@rappel/delivery';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, exists, inArray, isNull, lt, type SQLWrapper, sql } from 'drizzle-orm';
 
 /** Twilio message statuses (message_enum_status) and the row status each one means. */
 const TWILIO_TO_OURS: Record<string, NotificationStatus | undefined> = {
@@ -54,24 +60,35 @@ export interface StatusCallback {
 }
 
 export type CallbackOutcome =
-  | { outcome: 'unknown_sid' }
+  | { outcome: 'held' }
   | { outcome: 'unchanged'; row: NotificationRow }
   | { outcome: 'moved'; row: NotificationRow; from: NotificationStatus };
 
+/** The WhatsApp row that carries this Twilio message SID. */
+const carriesSid = (messageSid: SQLWrapper | string) =>
+  and(eq(notificationLog.providerMessageId, messageSid), eq(notificationLog.channel, 'whatsapp'));
+
 /**
  * Applies one status callback to the row Twilio's message SID names, in one transaction with
- * its `callback` audit event. Unknown SIDs (another system's messages, rows purged) are ignored.
+ * its `callback` audit event. A SID no row carries yet is held (`held_status_callbacks`): Twilio
+ * may call back before the sender has recorded the SID, and `applyHeldStatusCallbacks` applies
+ * it once the SID is there.
  */
-export async function applyStatusCallback(db: Database, cb: StatusCallback): Promise<CallbackOutcome> {
+export async function applyStatusCallback(db: Executor, cb: StatusCallback): Promise<CallbackOutcome> {
   return db.transaction(async (tx) => {
-    const [row] = await tx
-      .select()
-      .from(notificationLog)
-      .where(
-        and(eq(notificationLog.providerMessageId, cb.messageSid), eq(notificationLog.channel, 'whatsapp')),
-      )
-      .for('update');
-    if (!row) return { outcome: 'unknown_sid' as const };
+    const [row] = await tx.select().from(notificationLog).where(carriesSid(cb.messageSid)).for('update');
+    if (!row) {
+      await tx
+        .insert(heldStatusCallbacks)
+        .values({
+          messageSid: cb.messageSid,
+          twilioStatus: cb.twilioStatus,
+          errorCode: cb.errorCode,
+          receivedAt: cb.at,
+        })
+        .onConflictDoNothing();
+      return { outcome: 'held' as const };
+    }
 
     const target = TWILIO_TO_OURS[cb.twilioStatus];
     const moves = target !== undefined && (MOVES_FROM[target] ?? []).includes(row.status);
@@ -117,5 +134,66 @@ export async function applyStatusCallback(db: Database, cb: StatusCallback): Pro
     return moves
       ? { outcome: 'moved' as const, row: updated, from: row.status }
       : { outcome: 'unchanged' as const, row };
+  });
+}
+
+/** How long a held callback waits for its SID before it is taken for another system's message. */
+export const HELD_CALLBACK_TTL_MS = 24 * 3_600_000;
+
+export interface HeldCallbacksRun {
+  /** What each held callback whose SID is now on a row did, in the order Twilio sent them. */
+  applied: { callback: StatusCallback; result: Exclude<CallbackOutcome, { outcome: 'held' }> }[];
+  /** Held callbacks dropped after HELD_CALLBACK_TTL_MS without a row. */
+  dropped: number;
+}
+
+/**
+ * Applies the held callbacks whose SID a row now carries, as they would have been applied on
+ * arrival (same time, same rules: forward only, a repeat recorded once), oldest first, and drops
+ * those that waited longer than HELD_CALLBACK_TTL_MS. Replicas share the work: each held
+ * callback is locked by the run that takes it and skipped by the others.
+ */
+export async function applyHeldStatusCallbacks(
+  db: Database,
+  now: Date,
+  limit = 200,
+): Promise<HeldCallbacksRun> {
+  return db.transaction(async (tx) => {
+    const held = await tx
+      .select()
+      .from(heldStatusCallbacks)
+      .where(
+        exists(
+          tx.select({ one: sql`1` }).from(notificationLog).where(carriesSid(heldStatusCallbacks.messageSid)),
+        ),
+      )
+      .orderBy(asc(heldStatusCallbacks.receivedAt), asc(heldStatusCallbacks.id))
+      .limit(limit)
+      .for('update', { skipLocked: true });
+    const applied: HeldCallbacksRun['applied'] = [];
+    for (const h of held) {
+      const callback = {
+        messageSid: h.messageSid,
+        twilioStatus: h.twilioStatus,
+        errorCode: h.errorCode,
+        at: h.receivedAt,
+      };
+      const result = await applyStatusCallback(tx, callback);
+      // 'held' only if the row was purged in between: nothing left to apply it to.
+      if (result.outcome !== 'held') applied.push({ callback, result });
+    }
+    if (held.length > 0) {
+      await tx.delete(heldStatusCallbacks).where(
+        inArray(
+          heldStatusCallbacks.id,
+          held.map((h) => h.id),
+        ),
+      );
+    }
+    const dropped = await tx
+      .delete(heldStatusCallbacks)
+      .where(lt(heldStatusCallbacks.receivedAt, new Date(now.getTime() - HELD_CALLBACK_TTL_MS)))
+      .returning({ id: heldStatusCallbacks.id });
+    return { applied, dropped: dropped.length };
   });
 }

@@ -18,8 +18,13 @@ import {
 } from '@rappel/testing';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { buildWhatsAppService, closeWhatsAppService, type WhatsAppService } from '../src/app';
-import { loadWhatsAppSenderConfig } from '../src/config';
+import {
+  buildWhatsAppService,
+  closeWhatsAppService,
+  type WhatsAppService,
+  type WhatsAppServiceDeps,
+} from '../src/app';
+import { loadWhatsAppSenderConfig, type WhatsAppSenderConfig } from '../src/config';
 
 export interface WhatsAppHarness {
   tdb: TestDatabase;
@@ -30,6 +35,11 @@ export interface WhatsAppHarness {
   close(): Promise<void>;
 }
 
+/** What a test may change in how the service is built, given the config it was built from. */
+export type HarnessOverrides = (
+  config: WhatsAppSenderConfig,
+) => Partial<Pick<WhatsAppServiceDeps, 'sender' | 'heldCallbackSweepMs'>>;
+
 /**
  * whatsapp-sender built in the test process against its own database and BullMQ prefix on the
  * real Postgres and Redis. `env` adds to the settings every test needs (Twilio or console).
@@ -38,6 +48,7 @@ export async function startWhatsAppHarness(
   label: string,
   env: Record<string, string>,
   retryPolicy?: RetryPolicy,
+  overrides?: HarnessOverrides,
 ): Promise<WhatsAppHarness> {
   const tdb = await createTestDatabase();
   const prefix = uniqueQueuePrefix(label);
@@ -57,6 +68,7 @@ export async function startWhatsAppHarness(
     workerConnection,
     logger: pino({ level: 'silent' }),
     ...(retryPolicy ? { retryPolicy } : {}),
+    ...overrides?.(config),
   });
   return {
     tdb,

@@ -1,6 +1,11 @@
 import { randomInt } from 'node:crypto';
 import type { Language, NotificationKind, NotificationStatus } from '@rappel/contracts';
-import { notificationEvents, notificationLog, notificationPreferences } from '@rappel/db';
+import {
+  heldStatusCallbacks,
+  notificationEvents,
+  notificationLog,
+  notificationPreferences,
+} from '@rappel/db';
 import { publishRows } from '@rappel/queue';
 import {
   type Fixtures,
@@ -238,14 +243,19 @@ describe('status callbacks', () => {
     expect(await service.queues.email.getJob(emails[0]!.id)).toBeDefined();
   });
 
-  it('acknowledges and ignores a callback for an unknown SID, over real HTTP too', async () => {
+  it('acknowledges a callback for an unknown SID and holds it once, over real HTTP too', async () => {
     const sid = `SM${'0'.repeat(32)}`;
     const cb = twilio.statusCallback(sid, 'delivered', { url: STATUS_URL });
     expect((await inject('/twilio/status', cb)).statusCode).toBe(204);
     const address = await service.app.listen({ host: '127.0.0.1', port: 0 });
     expect((await twilio.post(cb, `${address}/twilio/status`)).status).toBe(204);
-    const forged = twilio.statusCallback(sid, 'delivered', { url: STATUS_URL, signature: 'bad' });
+    const forged = twilio.statusCallback(sid, 'undelivered', { url: STATUS_URL, signature: 'bad' });
     expect((await twilio.post(forged, `${address}/twilio/status`)).status).toBe(403);
+    const held = await tdb.db
+      .select()
+      .from(heldStatusCallbacks)
+      .where(eq(heldStatusCallbacks.messageSid, sid));
+    expect(held.map((c) => c.twilioStatus)).toEqual(['delivered']);
   });
 });
 

@@ -20,6 +20,7 @@ import {
   pgTable,
   text,
   timestamp,
+  unique,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
@@ -137,4 +138,29 @@ export const notificationEvents = pgTable(
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('notification_events_notification_idx').on(t.notificationId, t.at)],
+);
+
+/**
+ * Twilio status callbacks that name a message SID no row carries yet. Twilio can call back
+ * before the sender has written down the SID its API call returned (the settle comes after the
+ * response); such a callback is held here and applied by the whatsapp-sender's sweep once the
+ * SID is on its row. A callback still unmatched after a day (another system's message on the
+ * same account) is dropped.
+ */
+export const heldStatusCallbacks = pgTable(
+  'held_status_callbacks',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    messageSid: text('message_sid').notNull(),
+    twilioStatus: text('twilio_status').notNull(),
+    errorCode: text('error_code'),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    // A callback Twilio sends again is held once.
+    unique('held_status_callbacks_callback_unique')
+      .on(t.messageSid, t.twilioStatus, t.errorCode)
+      .nullsNotDistinct(),
+    index('held_status_callbacks_received_idx').on(t.receivedAt),
+  ],
 );

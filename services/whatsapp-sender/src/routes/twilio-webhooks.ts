@@ -1,11 +1,11 @@
 import type { Database } from '@rappel/db';
 import type { Clock } from '@rappel/domain';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, type Registry } from 'prom-client';
 import type { TwilioSettings } from '../config';
 import type { EmailFallback } from '../email-fallback';
 import { isStopRequest, OPT_OUT_REASON_INBOUND_STOP, optOutWhatsApp } from '../opt-out';
-import { applyStatusCallback } from '../status-callback';
+import { applyHeldStatusCallbacks, applyStatusCallback, type CallbackOutcome } from '../status-callback';
 import { isValidTwilioSignature, type WebhookParams } from '../twilio-signature';
 import { sendError } from './http-errors';
 
@@ -16,6 +16,8 @@ export interface TwilioWebhookOptions {
   clock: Clock;
   fallback: EmailFallback;
   registry: Registry;
+  /** How often held callbacks (SID not yet recorded) are looked at again. Default 5 s. */
+  heldCallbackSweepMs?: number;
 }
 
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
@@ -78,19 +80,58 @@ export async function twilioWebhookRoutes(app: FastifyInstance, options: TwilioW
       at: clock.now(),
     });
     callbacks.inc({ endpoint: 'status', outcome: result.outcome });
-    if (result.outcome === 'moved') {
-      request.log.info(
-        { notificationId: result.row.id, from: result.from, status: result.row.status },
-        'WhatsApp status updated by Twilio',
-      );
-      if (result.row.status === 'undelivered' || result.row.status === 'permanent_failure') {
-        await fallback(result.row).catch((error) =>
-          request.log.error({ err: error, notificationId: result.row.id }, 'e-mail fallback failed'),
-        );
-      }
-    }
+    if (result.outcome === 'held')
+      request.log.info({ messageSid, twilioStatus }, 'status callback held: SID not recorded yet');
+    await afterApplied(result, request.log);
     return reply.code(204).send();
   });
+
+  /** A callback that moved its row: logged, and an undelivered message goes by e-mail instead. */
+  async function afterApplied(result: CallbackOutcome, log: FastifyBaseLogger) {
+    if (result.outcome !== 'moved') return;
+    log.info(
+      { notificationId: result.row.id, from: result.from, status: result.row.status },
+      'WhatsApp status updated by Twilio',
+    );
+    if (result.row.status === 'undelivered' || result.row.status === 'permanent_failure') {
+      await fallback(result.row).catch((error) =>
+        log.error({ err: error, notificationId: result.row.id }, 'e-mail fallback failed'),
+      );
+    }
+  }
+
+  // Held callbacks: applied once the sender has recorded their SID (see applyHeldStatusCallbacks).
+  if (twilio) {
+    let sweeping: Promise<void> | null = null;
+    const sweep = async () => {
+      try {
+        const run = await applyHeldStatusCallbacks(db, clock.now());
+        for (const { result } of run.applied) {
+          callbacks.inc({ endpoint: 'status_held', outcome: result.outcome });
+          await afterApplied(result, app.log);
+        }
+        if (run.dropped > 0) {
+          callbacks.inc({ endpoint: 'status_held', outcome: 'dropped' }, run.dropped);
+          app.log.warn(
+            { dropped: run.dropped },
+            'held status callbacks dropped: no message carries their SID',
+          );
+        }
+      } catch (error) {
+        app.log.error({ err: error }, 'held status callbacks could not be applied');
+      }
+    };
+    const timer = setInterval(() => {
+      sweeping ??= sweep().finally(() => {
+        sweeping = null;
+      });
+    }, options.heldCallbackSweepMs ?? 5_000);
+    timer.unref();
+    app.addHook('onClose', async () => {
+      clearInterval(timer);
+      await sweeping;
+    });
+  }
 
   app.post('/twilio/inbound', async (request, reply) => {
     const params = verified(request, reply, 'inbound', twilio?.inboundUrl);
