@@ -1,13 +1,19 @@
 import { clients, type Database, notificationPreferences, users } from '@rappel/db';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 
 /** Inbound words that turn WhatsApp off (trimmed, any case). */
 const STOP_WORDS = new Set(['stop', 'arret', 'arrêt', 'unsubscribe']);
+/** Inbound words that undo a STOP (trimmed, any case). */
+const START_WORDS = new Set(['start', 'unstop', 'demarrer', 'démarrer']);
 
-export const isStopRequest = (body: string | undefined): boolean =>
-  body !== undefined && STOP_WORDS.has(body.normalize('NFC').trim().toLowerCase());
+const isOneOf = (words: Set<string>) => (body: string | undefined) =>
+  body !== undefined && words.has(body.normalize('NFC').trim().toLowerCase());
+
+export const isStopRequest = isOneOf(STOP_WORDS);
+export const isStartRequest = isOneOf(START_WORDS);
 
 export const OPT_OUT_REASON_INBOUND_STOP = 'inbound_stop';
+export const CONSENT_SOURCE_INBOUND_START = 'inbound_start';
 
 /**
  * Turns WhatsApp off for everyone reachable at `number` (E.164): every preferences row with that
@@ -47,4 +53,32 @@ export async function optOutWhatsApp(
     }
     return ids.size;
   });
+}
+
+/**
+ * Undoes an inbound STOP: WhatsApp back on for the preference rows with this WhatsApp number that
+ * a STOP turned off, the START recorded as their consent. Rows turned off another way (at the
+ * desk, on the preferences page) stay off: a START answers a STOP, nothing else. Messages skipped
+ * in between stay skipped. Returns how many rows are on again.
+ */
+export async function optInAgainWhatsApp(db: Database, number: string, at: Date): Promise<number> {
+  const rows = await db
+    .update(notificationPreferences)
+    .set({
+      whatsappEnabled: true,
+      whatsappOptOutAt: null,
+      whatsappOptOutReason: null,
+      whatsappConsentSource: CONSENT_SOURCE_INBOUND_START,
+      whatsappConsentAt: at,
+      updatedAt: at,
+    })
+    .where(
+      and(
+        eq(notificationPreferences.whatsappNumber, number),
+        eq(notificationPreferences.whatsappEnabled, false),
+        eq(notificationPreferences.whatsappOptOutReason, OPT_OUT_REASON_INBOUND_STOP),
+      ),
+    )
+    .returning({ id: notificationPreferences.id });
+  return rows.length;
 }

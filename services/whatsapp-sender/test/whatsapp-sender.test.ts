@@ -325,3 +325,52 @@ describe('inbound STOP', () => {
     expect(res.statusCode).toBe(403);
   });
 });
+
+describe('inbound START', () => {
+  const inbound = (phone: string, body: string) =>
+    inject('/twilio/inbound', twilio.inboundMessage({ from: `whatsapp:${phone}`, body, url: INBOUND_URL }));
+  const prefsOf = async (clientId: string) =>
+    (
+      await tdb.db
+        .select()
+        .from(notificationPreferences)
+        .where(eq(notificationPreferences.clientId, clientId))
+    )[0]!;
+
+  it('undoes a STOP: WhatsApp on again, the START recorded as consent, and the next message sent', async () => {
+    const { phone, client, row } = await whatsappRow();
+    expect((await inbound(phone, 'STOP')).statusCode).toBe(200);
+    expect(await prefsOf(client.id)).toMatchObject({ whatsappEnabled: false });
+    const before = Date.now();
+    const res = await inbound(phone, ' Démarrer ');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
+    const prefs = await prefsOf(client.id);
+    expect(prefs).toMatchObject({
+      whatsappEnabled: true,
+      whatsappNumber: phone,
+      whatsappOptOutAt: null,
+      whatsappOptOutReason: null,
+      whatsappConsentSource: 'inbound_start',
+    });
+    expect(prefs.whatsappConsentAt!.getTime()).toBeGreaterThanOrEqual(before - 1000);
+
+    // The claim no longer finds a STOP for this number: the message waiting for it goes out.
+    await publishRows(service.queues, [row]);
+    await settled(row.id, 'sent');
+    expect(sentTo(phone)).toHaveLength(1);
+  });
+
+  it('leaves alone WhatsApp turned off another way than by STOP', async () => {
+    const { phone, client } = await whatsappRow();
+    await tdb.db
+      .update(notificationPreferences)
+      .set({ whatsappEnabled: false, whatsappOptOutAt: new Date(), whatsappOptOutReason: 'preferences_page' })
+      .where(eq(notificationPreferences.clientId, client.id));
+    expect((await inbound(phone, 'START')).statusCode).toBe(200);
+    expect(await prefsOf(client.id)).toMatchObject({
+      whatsappEnabled: false,
+      whatsappOptOutReason: 'preferences_page',
+    });
+  });
+});

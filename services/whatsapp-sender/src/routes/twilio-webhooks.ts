@@ -4,7 +4,13 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest }
 import { Counter, type Registry } from 'prom-client';
 import type { TwilioSettings } from '../config';
 import type { EmailFallback } from '../email-fallback';
-import { isStopRequest, OPT_OUT_REASON_INBOUND_STOP, optOutWhatsApp } from '../opt-out';
+import {
+  isStartRequest,
+  isStopRequest,
+  OPT_OUT_REASON_INBOUND_STOP,
+  optInAgainWhatsApp,
+  optOutWhatsApp,
+} from '../opt-out';
 import { applyHeldStatusCallbacks, applyStatusCallback, type CallbackOutcome } from '../status-callback';
 import { isValidTwilioSignature, type WebhookParams } from '../twilio-signature';
 import { sendError } from './http-errors';
@@ -141,6 +147,10 @@ export async function twilioWebhookRoutes(app: FastifyInstance, options: TwilioW
       const rows = await optOutWhatsApp(db, from, clock.now(), OPT_OUT_REASON_INBOUND_STOP);
       callbacks.inc({ endpoint: 'inbound', outcome: 'stop' });
       request.log.info({ preferences: rows }, 'WhatsApp turned off by an inbound STOP');
+    } else if (from && isStartRequest(text(params.Body))) {
+      const rows = await optInAgainWhatsApp(db, from, clock.now());
+      callbacks.inc({ endpoint: 'inbound', outcome: 'start' });
+      request.log.info({ preferences: rows }, 'WhatsApp turned back on by an inbound START');
     } else {
       callbacks.inc({ endpoint: 'inbound', outcome: 'ignored' });
     }
