@@ -1,5 +1,6 @@
 export { batchByTurn, batchTable } from './batch';
 export * from './client';
+export { stillActionable } from './conditions';
 export { type InsertManyOptions, type InsertPart, insertMany, insertTogether } from './insert-many';
 export { MIGRATIONS_FOLDER, runMigrations } from './migrate';
 export { perDatabase, preparedQuery, rawPreparedStatement } from './prepared';

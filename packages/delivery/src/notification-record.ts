@@ -20,20 +20,10 @@ import {
   preparedQuery,
   rawPreparedStatement,
   rooms,
+  stillActionable,
   users,
 } from '@rappel/db';
-import {
-  and,
-  eq,
-  getTableColumns,
-  inArray,
-  isNotNull,
-  isNull,
-  lt,
-  or,
-  type SQLWrapper,
-  sql,
-} from 'drizzle-orm';
+import { and, eq, getTableColumns, isNotNull, isNull, lt, or, type SQLWrapper, sql } from 'drizzle-orm';
 
 export type NotificationRow = typeof notificationLog.$inferSelect;
 
@@ -97,7 +87,7 @@ const claimQuery = preparedQuery((db: Database) => {
       .where(
         and(
           eq(notificationLog.id, CLAIM_INPUT.column('id')),
-          inArray(notificationLog.status, [...ACTIONABLE_STATUSES]),
+          stillActionable,
           or(isNull(notificationLog.leaseUntil), lt(notificationLog.leaseUntil, CLAIM_INPUT.column('now'))),
         ),
       )
@@ -285,12 +275,7 @@ const settleStatementFor = (status: SettleOutcome['status']) =>
       .update(notificationLog)
       .set({ status, leaseUntil: null, updatedAt: SETTLE_INPUT.column('now'), ...OUTCOME_COLUMNS[status] })
       .from(sql.raw('settle_input'))
-      .where(
-        and(
-          eq(notificationLog.id, SETTLE_INPUT.column('id')),
-          inArray(notificationLog.status, [...ACTIONABLE_STATUSES]),
-        ),
-      );
+      .where(and(eq(notificationLog.id, SETTLE_INPUT.column('id')), stillActionable));
     return sql`
       with settle_input as (
         select * from ${SETTLE_INPUT.table}

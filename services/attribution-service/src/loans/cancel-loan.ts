@@ -1,5 +1,5 @@
-import { notificationLog } from '@rappel/db';
-import { and, eq, inArray } from 'drizzle-orm';
+import { notificationLog, stillActionable } from '@rappel/db';
+import { and, eq } from 'drizzle-orm';
 import type { Caller } from '../auth/api-keys';
 import type { ServiceContext } from '../context';
 import { commitAndPublish, type LoanEffects } from './loan-effects';
@@ -17,7 +17,7 @@ export function cancelLoan(ctx: ServiceContext, caller: Caller, id: string): Pro
     const notifications = await tx
       .update(notificationLog)
       .set({ status: 'cancelled', skipReason: 'cancelled', nextAttemptAt: null, updatedAt: now })
-      .where(and(eq(notificationLog.loanId, loan.id), inArray(notificationLog.status, ['pending', 'failed'])))
+      .where(and(eq(notificationLog.loanId, loan.id), stillActionable))
       .returning({
         id: notificationLog.id,
         channel: notificationLog.channel,
