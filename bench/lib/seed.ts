@@ -70,6 +70,21 @@ export async function seedBorrowers(
 }
 
 /**
+ * `n` messages already sent over the past 30 days, as a site that has been running holds: a
+ * burst benchmark on an empty `notification_log` would measure plans made for an empty table
+ * (see analyzeAfterWarmUp), not what a site meets at 09:00. Call before the seeding's ANALYZE.
+ */
+export async function seedSentHistory(tdb: TestDatabase, departmentId: string, n: number): Promise<void> {
+  await tdb.sql`
+    insert into notification_log (idempotency_key, department_id, kind, channel, recipient_type,
+      recipient_id, recipient_address, status, attempts, sent_at, created_at, updated_at)
+    select 'history|' || g, ${departmentId}, 'daily_report', 'email', 'user', gen_random_uuid(),
+      'desk@hotel.example', 'sent', 1, t, t, t
+    from generate_series(1, ${n}::int) g,
+      lateral (select now() - (g::float8 / ${n}) * interval '30 days' as t) at_`;
+}
+
+/**
  * `loans` open long loans, each with its 10-reminder plan (3 pre-due, 7 overdue) in the future,
  * as attribution-service would have written it. Borrowers: the scene's one client, or the
  * given clients in turn (with their department and items, see seedBorrowers).
