@@ -1,3 +1,4 @@
+import { startPeriodicTask } from '@rappel/observability';
 import type { Logger } from 'pino';
 import type postgres from 'postgres';
 
@@ -13,25 +14,14 @@ export async function foldRollups(sql: postgres.Sql): Promise<number> {
  * for a fold in flight.
  */
 export function startRollupFolding(options: { sql: postgres.Sql; intervalMs: number; logger: Logger }) {
-  const { sql, intervalMs, logger } = options;
-  let running: Promise<void> | null = null;
-  const tick = () => {
-    if (running) return;
-    running = foldRollups(sql)
-      .then((folded) => {
-        if (folded > 0) logger.debug({ folded }, 'rollup deltas folded');
-      })
-      .catch((err: unknown) => logger.warn({ err }, 'rollup fold failed'))
-      .finally(() => {
-        running = null;
-      });
-  };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
+  const { sql, logger } = options;
+  return startPeriodicTask({
+    name: 'rollup fold',
+    intervalMs: options.intervalMs,
+    logger,
+    run: async () => {
+      const folded = await foldRollups(sql);
+      if (folded > 0) logger.debug({ folded }, 'rollup deltas folded');
     },
-  };
+  });
 }

@@ -1,5 +1,6 @@
 import type { Database } from '@rappel/db';
 import type { Clock } from '@rappel/domain';
+import { startPeriodicTask } from '@rappel/observability';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, type Registry } from 'prom-client';
 import type { TwilioSettings } from '../config';
@@ -108,9 +109,11 @@ export async function twilioWebhookRoutes(app: FastifyInstance, options: TwilioW
 
   // Held callbacks: applied once the sender has recorded their SID (see applyHeldStatusCallbacks).
   if (twilio) {
-    let sweeping: Promise<void> | null = null;
-    const sweep = async () => {
-      try {
+    const sweep = startPeriodicTask({
+      name: 'held status callbacks sweep',
+      intervalMs: options.heldCallbackSweepMs ?? 5_000,
+      logger: app.log,
+      run: async () => {
         const run = await applyHeldStatusCallbacks(db, clock.now());
         for (const { result } of run.applied) {
           callbacks.inc({ endpoint: 'status_held', outcome: result.outcome });
@@ -123,20 +126,9 @@ export async function twilioWebhookRoutes(app: FastifyInstance, options: TwilioW
             'held status callbacks dropped: no message carries their SID',
           );
         }
-      } catch (error) {
-        app.log.error({ err: error }, 'held status callbacks could not be applied');
-      }
-    };
-    const timer = setInterval(() => {
-      sweeping ??= sweep().finally(() => {
-        sweeping = null;
-      });
-    }, options.heldCallbackSweepMs ?? 5_000);
-    timer.unref();
-    app.addHook('onClose', async () => {
-      clearInterval(timer);
-      await sweeping;
+      },
     });
+    app.addHook('onClose', () => sweep.stop());
   }
 
   app.post('/twilio/inbound', async (request, reply) => {
