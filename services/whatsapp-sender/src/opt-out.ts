@@ -13,7 +13,7 @@ export const isStopRequest = isOneOf(STOP_WORDS);
 export const isStartRequest = isOneOf(START_WORDS);
 
 export const OPT_OUT_REASON_INBOUND_STOP = 'inbound_stop';
-export const CONSENT_SOURCE_INBOUND_START = 'inbound_start';
+const CONSENT_SOURCE_INBOUND_START = 'inbound_start';
 
 /**
  * Turns WhatsApp off for everyone reachable at `number` (E.164): every preferences row with that

@@ -142,7 +142,7 @@ export const HELD_CALLBACK_TTL_MS = 24 * 3_600_000;
 
 export interface HeldCallbacksRun {
   /** What each held callback whose SID is now on a row did, in the order Twilio sent them. */
-  applied: { callback: StatusCallback; result: Exclude<CallbackOutcome, { outcome: 'held' }> }[];
+  applied: Exclude<CallbackOutcome, { outcome: 'held' }>[];
   /** Held callbacks dropped after HELD_CALLBACK_TTL_MS without a row. */
   dropped: number;
 }
@@ -172,15 +172,14 @@ export async function applyHeldStatusCallbacks(
       .for('update', { skipLocked: true });
     const applied: HeldCallbacksRun['applied'] = [];
     for (const h of held) {
-      const callback = {
+      const result = await applyStatusCallback(tx, {
         messageSid: h.messageSid,
         twilioStatus: h.twilioStatus,
         errorCode: h.errorCode,
         at: h.receivedAt,
-      };
-      const result = await applyStatusCallback(tx, callback);
+      });
       // 'held' only if the row was purged in between: nothing left to apply it to.
-      if (result.outcome !== 'held') applied.push({ callback, result });
+      if (result.outcome !== 'held') applied.push(result);
     }
     if (held.length > 0) {
       await tx.delete(heldStatusCallbacks).where(

@@ -115,7 +115,7 @@ export async function twilioWebhookRoutes(app: FastifyInstance, options: TwilioW
       logger: app.log,
       run: async () => {
         const run = await applyHeldStatusCallbacks(db, clock.now());
-        for (const { result } of run.applied) {
+        for (const result of run.applied) {
           callbacks.inc({ endpoint: 'status_held', outcome: result.outcome });
           await afterApplied(result, app.log);
         }
