@@ -13,6 +13,7 @@ import {
   type Fixtures,
   fixtures,
   type TestDatabase,
+  type TwilioContractServer,
   testEnv,
   uniqueQueuePrefix,
 } from '@rappel/testing';
@@ -34,6 +35,19 @@ export interface WhatsAppHarness {
   service: WhatsAppService;
   close(): Promise<void>;
 }
+
+/** Where the service under test says Twilio should post status callbacks, and its sender. */
+export const STATUS_URL = 'https://rappel.example/twilio/status';
+export const WHATSAPP_FROM = 'whatsapp:+14155238886';
+
+/** The settings that point the service at a Twilio contract server. */
+export const twilioEnv = (twilio: TwilioContractServer): Record<string, string> => ({
+  TWILIO_ACCOUNT_SID: twilio.accountSid,
+  TWILIO_AUTH_TOKEN: twilio.authToken,
+  TWILIO_WHATSAPP_FROM: WHATSAPP_FROM,
+  TWILIO_API_BASE_URL: twilio.url,
+  TWILIO_STATUS_CALLBACK_URL: STATUS_URL,
+});
 
 /** What a test may change in how the service is built, given the config it was built from. */
 export type HarnessOverrides = (

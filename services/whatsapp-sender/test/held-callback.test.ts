@@ -6,15 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { twilioSettings } from '../src/config';
 import { applyHeldStatusCallbacks, HELD_CALLBACK_TTL_MS } from '../src/status-callback';
 import { createTwilioSender } from '../src/twilio-sender';
-import { startWhatsAppHarness, type WhatsAppHarness, whatsappRow } from './harness';
+import { STATUS_URL, startWhatsAppHarness, twilioEnv, type WhatsAppHarness, whatsappRow } from './harness';
 
 /**
  * Twilio may call back before the sender has recorded the SID its API call returned: the
  * callback is held and applied once the SID is on the row (docs/design-decisions.md, "Status
  * callbacks before their SID").
  */
-
-const STATUS_URL = 'https://rappel.example/twilio/status';
 
 let h: WhatsAppHarness;
 let twilio: TwilioContractServer;
@@ -23,31 +21,20 @@ let whenAccepted: (sid: string) => Promise<void> = async () => {};
 
 beforeAll(async () => {
   twilio = await startTwilioContractServer();
-  h = await startWhatsAppHarness(
-    'wa-held',
-    {
-      TWILIO_ACCOUNT_SID: twilio.accountSid,
-      TWILIO_AUTH_TOKEN: twilio.authToken,
-      TWILIO_WHATSAPP_FROM: 'whatsapp:+14155238886',
-      TWILIO_API_BASE_URL: twilio.url,
-      TWILIO_STATUS_CALLBACK_URL: STATUS_URL,
-    },
-    undefined,
-    (config) => {
-      const real = createTwilioSender(twilioSettings(config)!);
-      return {
-        heldCallbackSweepMs: 50,
-        sender: {
-          provider: real.provider,
-          async send(message, meta) {
-            const accepted = await real.send(message, meta);
-            await whenAccepted(accepted.providerMessageId);
-            return accepted;
-          },
+  h = await startWhatsAppHarness('wa-held', twilioEnv(twilio), undefined, (config) => {
+    const real = createTwilioSender(twilioSettings(config)!);
+    return {
+      heldCallbackSweepMs: 50,
+      sender: {
+        provider: real.provider,
+        async send(message, meta) {
+          const accepted = await real.send(message, meta);
+          await whenAccepted(accepted.providerMessageId);
+          return accepted;
         },
-      };
-    },
-  );
+      },
+    };
+  });
 });
 afterAll(async () => {
   await h.close();

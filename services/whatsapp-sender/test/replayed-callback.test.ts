@@ -8,11 +8,9 @@ import {
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WhatsAppService } from '../src/app';
-import { startWhatsAppHarness, type WhatsAppHarness, whatsappRow } from './harness';
+import { STATUS_URL, startWhatsAppHarness, twilioEnv, type WhatsAppHarness, whatsappRow } from './harness';
 
 /** Replayed Twilio status callbacks, validly signed: the second delivery changes nothing. */
-
-const STATUS_URL = 'https://rappel.example/twilio/status';
 
 let h: WhatsAppHarness;
 let twilio: TwilioContractServer;
@@ -20,13 +18,7 @@ let service: WhatsAppService;
 
 beforeAll(async () => {
   twilio = await startTwilioContractServer();
-  h = await startWhatsAppHarness('wa-replay', {
-    TWILIO_ACCOUNT_SID: twilio.accountSid,
-    TWILIO_AUTH_TOKEN: twilio.authToken,
-    TWILIO_WHATSAPP_FROM: 'whatsapp:+14155238886',
-    TWILIO_API_BASE_URL: twilio.url,
-    TWILIO_STATUS_CALLBACK_URL: STATUS_URL,
-  });
+  h = await startWhatsAppHarness('wa-replay', twilioEnv(twilio));
   service = h.service;
 });
 afterAll(async () => {

@@ -19,12 +19,17 @@ import {
 import { and, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WhatsAppService } from '../src/app';
-import { whatsappRow as makeWhatsappRow, startWhatsAppHarness, type WhatsAppHarness } from './harness';
+import {
+  whatsappRow as makeWhatsappRow,
+  STATUS_URL,
+  startWhatsAppHarness,
+  twilioEnv,
+  WHATSAPP_FROM,
+  type WhatsAppHarness,
+} from './harness';
 
 const fastRetry = { attempts: 3, baseDelayMs: 20, maxDelayMs: 100 };
-const STATUS_URL = 'https://rappel.example/twilio/status';
 const INBOUND_URL = 'https://rappel.example/twilio/inbound';
-const FROM = 'whatsapp:+14155238886';
 const CONTENT_SID = `HX${'c'.repeat(32)}`;
 
 let h: WhatsAppHarness;
@@ -38,11 +43,7 @@ beforeAll(async () => {
   h = await startWhatsAppHarness(
     'whatsapp',
     {
-      TWILIO_ACCOUNT_SID: twilio.accountSid,
-      TWILIO_AUTH_TOKEN: twilio.authToken,
-      TWILIO_WHATSAPP_FROM: FROM,
-      TWILIO_API_BASE_URL: twilio.url,
-      TWILIO_STATUS_CALLBACK_URL: STATUS_URL,
+      ...twilioEnv(twilio),
       TWILIO_CONTENT_SIDS: JSON.stringify({ 'loan_returned:en': CONTENT_SID }),
       WHATSAPP_RATE_LIMIT_PER_SECOND: '1000',
     },
@@ -93,7 +94,7 @@ describe('sending through Twilio', () => {
     const [message] = sentTo(phone);
     expect(message?.params).toMatchObject({
       To: `whatsapp:${phone}`,
-      From: FROM,
+      From: WHATSAPP_FROM,
       StatusCallback: STATUS_URL,
     });
     expect(message?.params.Body).toContain(item.name);
@@ -116,7 +117,11 @@ describe('sending through Twilio', () => {
     await publishRows(service.queues, [{ id: row!.id, channel: 'whatsapp', kind: 'loan_returned' }]);
     await settled(row!.id, 'sent');
     const [message] = sentTo(phone);
-    expect(message?.params).toMatchObject({ To: `whatsapp:${phone}`, From: FROM, ContentSid: CONTENT_SID });
+    expect(message?.params).toMatchObject({
+      To: `whatsapp:${phone}`,
+      From: WHATSAPP_FROM,
+      ContentSid: CONTENT_SID,
+    });
     expect(message?.params.Body).toBeUndefined();
     const variables = JSON.parse(message?.params.ContentVariables as string);
     expect(variables).toMatchObject({ '1': 'Claire Martin', '2': item.name, '3': item.inventoryNumber });
@@ -178,7 +183,7 @@ describe('sending through Twilio', () => {
         authorization: `Basic ${Buffer.from(`${twilio.accountSid}:${twilio.authToken}`).toString('base64')}`,
         'content-type': 'application/x-www-form-urlencoded',
       },
-      body: new URLSearchParams({ From: FROM, Body: 'x' }).toString(),
+      body: new URLSearchParams({ From: WHATSAPP_FROM, Body: 'x' }).toString(),
     });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { code: number }).code).toBe(21604);
