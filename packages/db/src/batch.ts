@@ -62,6 +62,8 @@ export function batchTable<C extends string>(alias: string, types: Readonly<Reco
       : sql`${sql.placeholder(c)}::text[]::${sql.raw(types[c])}[]`,
   );
   return {
+    /** The table's name, `<alias>`: for a CTE that holds it, so a statement can read it twice. */
+    name: sql.raw(alias),
     /** `unnest(…) as <alias>(<columns>)`, for a FROM clause. */
     table: sql`unnest(${sql.join(arrays, sql`, `)}) as ${sql.raw(alias)}(${sql.raw(columns.join(', '))})`,
     /** A column of the table, `<alias>.<column>`. */

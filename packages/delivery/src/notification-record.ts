@@ -274,14 +274,14 @@ const settleStatementFor = (status: SettleOutcome['status']) =>
     const settled = db
       .update(notificationLog)
       .set({ status, leaseUntil: null, updatedAt: SETTLE_INPUT.column('now'), ...OUTCOME_COLUMNS[status] })
-      .from(sql.raw('settle_input'))
+      .from(SETTLE_INPUT.name)
       .where(and(eq(notificationLog.id, SETTLE_INPUT.column('id')), stillActionable));
     return sql`
-      with settle_input as (
+      with ${SETTLE_INPUT.name} as (
         select * from ${SETTLE_INPUT.table}
       ), settled as (${settled.getSQL()})
       insert into ${notificationEvents} (notification_id, type, status, attempt, error_code, detail, actor, at)
-      select id, ${status}, ${status}, attempt, error_code, detail, actor, now from settle_input`;
+      select id, ${status}, ${status}, attempt, error_code, detail, actor, now from ${SETTLE_INPUT.name}`;
   });
 
 /** What the audit event of an outcome says besides its status and error code. */
