@@ -51,6 +51,7 @@ if (MESSAGES % 2 !== 0) throw new Error('--messages must be even (one e-mail and
 const LOANS = MESSAGES / 2;
 /** Loans sent before the measured runs, after which the tables are analyzed (analyzeAfterWarmUp). */
 const WARMUP_LOANS = args.smoke ? 20 : 1_000;
+const ALL_LOANS = WARMUP_LOANS + LOANS * RUNS;
 const profiled = (args['cpu-prof']?.split(',') ?? []) as (typeof ALL_SERVICES)[number][];
 
 const loadAtStart = loadAverage();
@@ -67,7 +68,7 @@ const stack = await startStack({
     ...(process.env.SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.SERVICE_NODE_OPTIONS } : {}),
   },
   beforeServices: async (db) => {
-    borrowers = await seedBorrowers(db, WARMUP_LOANS + LOANS * RUNS);
+    borrowers = await seedBorrowers(db, ALL_LOANS);
     if (args['without-rollup-triggers']) await db.sql`alter table notification_log disable trigger user`;
   },
 });
@@ -157,7 +158,7 @@ try {
   load.close();
 
   // Every message exactly once, and every row recorded sent.
-  const expected = MESSAGES * RUNS + 2 * WARMUP_LOANS;
+  const expected = 2 * ALL_LOANS;
   const deadline = performance.now() + 30_000;
   let sent = 0;
   do {
@@ -167,7 +168,7 @@ try {
     if (sent >= expected) break;
     await new Promise((r) => setTimeout(r, 100));
   } while (performance.now() < deadline);
-  const check = deliveryCheck(stack, borrowers!, WARMUP_LOANS + LOANS * RUNS);
+  const check = deliveryCheck(stack, borrowers!, ALL_LOANS);
   const exact = check.missing === 0 && check.duplicates === 0 && sent === expected;
 
   const memory = stack.peakRssMb();
