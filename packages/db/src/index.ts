@@ -3,5 +3,5 @@ export * from './client';
 export { stillActionable } from './conditions';
 export { type InsertManyOptions, type InsertPart, insertMany, insertTogether } from './insert-many';
 export { MIGRATIONS_FOLDER, runMigrations } from './migrate';
-export { perDatabase, preparedQuery, rawPreparedStatement } from './prepared';
+export { perDatabase, rawPreparedStatement } from './prepared';
 export * from './schema';

@@ -5,7 +5,10 @@ import type { Database } from './client';
 
 /**
  * A value built once per database handle and kept while the handle lives: a prepared query, or
- * a batcher of statements (`batchByTurn`).
+ * a batcher of statements (`batchByTurn`). Building a query (drizzle's SQL rendering and row
+ * mapping set-up) costs more CPU than sending it; for the statements a worker runs for every
+ * message, build once with `sql.placeholder(…)` for the values and `.prepare(name)`, then
+ * `.execute({ … })` per call.
  */
 export function perDatabase<T>(build: (db: Database) => T): (db: Database) => T {
   const built = new WeakMap<Database, T>();
@@ -18,14 +21,6 @@ export function perDatabase<T>(build: (db: Database) => T): (db: Database) => T 
     return value;
   };
 }
-
-/**
- * A drizzle prepared query, built once per database handle. Building a query (drizzle's SQL
- * rendering and row mapping set-up) costs more CPU than sending it; for the statements a
- * worker runs for every message, build once with `sql.placeholder(…)` for the values and
- * `.prepare(name)`, then `.execute({ … })` per call.
- */
-export const preparedQuery = perDatabase;
 
 /**
  * A raw statement rendered once, its values named with `sql.placeholder(…)`, and run as a

@@ -17,7 +17,6 @@ import {
   notificationLog,
   notificationPreferences,
   perDatabase,
-  preparedQuery,
   rawPreparedStatement,
   rooms,
   stillActionable,
@@ -74,7 +73,7 @@ const CLAIM_INPUT = batchTable('claim_input', { id: 'uuid', now: 'timestamptz', 
  * every message: claim, then context, were two round trips, and the context query joined five
  * tables again), built once per database.
  */
-const claimQuery = preparedQuery((db: Database) => {
+const claimQuery = perDatabase((db: Database) => {
   const claimed = db.$with('claimed').as(
     db
       .update(notificationLog)

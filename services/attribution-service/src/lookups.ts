@@ -5,7 +5,7 @@ import {
   type Executor,
   items,
   notificationPreferences,
-  preparedQuery,
+  perDatabase,
   rooms,
   users,
 } from '@rappel/db';
@@ -60,7 +60,7 @@ export async function visibleItem(db: Executor, caller: Caller, id: string) {
  * the item, the client or the room, the responsible user, and the borrower's preferences (the
  * client's, or for a room loan the responsible user's). A row that does not exist is null.
  */
-const loanPartiesQuery = preparedQuery((db: Database) =>
+const loanPartiesQuery = perDatabase((db: Database) =>
   db
     .select({
       item: items,

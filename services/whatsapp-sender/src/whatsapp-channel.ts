@@ -1,4 +1,4 @@
-import { type Database, notificationPreferences, preparedQuery } from '@rappel/db';
+import { type Database, notificationPreferences, perDatabase } from '@rappel/db';
 import {
   type DeliveryChannel,
   MissingMessageDataError,
@@ -65,7 +65,7 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): Delivery
 }
 
 /** A STOP on a number the row wrote another way than E.164 (the claim read the others). */
-const optedOutQuery = preparedQuery((db: Database) =>
+const optedOutQuery = perDatabase((db: Database) =>
   db
     .select({ id: notificationPreferences.id })
     .from(notificationPreferences)
