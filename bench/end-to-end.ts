@@ -171,7 +171,7 @@ try {
   const check = deliveryCheck(stack, borrowers!, ALL_LOANS);
   const exact = check.missing === 0 && check.duplicates === 0 && sent === expected;
 
-  const memory = stack.peakRssMb();
+  const memory = stack.memoryMb();
   const figures: Figure[] = [];
   const med = (pick: (r: Run) => number) => median(runs.map(pick));
   const ratio = med((r) => r.ratio);
@@ -213,12 +213,12 @@ try {
       value: cpuMs((r) => Object.values(r.cpuMsPerMessage).reduce((a, b) => a + b, 0)),
     },
   );
-  for (const [name, mb] of Object.entries(memory)) {
+  for (const [name, { peakRss, fileBacked }] of Object.entries(memory)) {
     figures.push({
       name: `peak RSS ${name}`,
-      value: `${mb} MB`,
+      value: `${peakRss} MB (${fileBacked} MB of it file pages: the node binary and libraries)`,
       goal: `< ${MEMORY_GOAL_MB} MB`,
-      met: mb < MEMORY_GOAL_MB,
+      met: peakRss < MEMORY_GOAL_MB,
     });
   }
   const title =
@@ -248,7 +248,7 @@ try {
       goals: { ratio: RATIO_GOAL, memoryMb: MEMORY_GOAL_MB },
       exact,
       delivery: { ...check, rowsSent: sent },
-      peakRssMb: memory,
+      memoryMb: memory,
       loadAverageAtStart: loadAtStart,
     },
   );
