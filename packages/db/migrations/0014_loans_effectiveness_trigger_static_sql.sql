@@ -10,16 +10,17 @@ LANGUAGE plpgsql AS $$
 DECLARE
   tz text := coalesce((SELECT timezone FROM stats_settings WHERE id = 1), 'UTC');
 BEGIN
+  -- Each loan whose counted columns changed, once as it is now (+1) and once as it was (-1).
   WITH changed AS (
-    SELECT nw.id, nw.returned_at, nw.due_at, nw.cancelled_at, 1 AS n
-    FROM rollup_new_loans nw JOIN rollup_old_loans od ON od.id = nw.id
-    WHERE od.returned_at IS DISTINCT FROM nw.returned_at OR od.due_at IS DISTINCT FROM nw.due_at
-      OR od.cancelled_at IS DISTINCT FROM nw.cancelled_at
-    UNION ALL
-    SELECT od.id, od.returned_at, od.due_at, od.cancelled_at, -1
-    FROM rollup_new_loans nw JOIN rollup_old_loans od ON od.id = nw.id
-    WHERE od.returned_at IS DISTINCT FROM nw.returned_at OR od.due_at IS DISTINCT FROM nw.due_at
-      OR od.cancelled_at IS DISTINCT FROM nw.cancelled_at
+    SELECT x.*
+    FROM rollup_new_loans nw
+    JOIN rollup_old_loans od ON od.id = nw.id
+    CROSS JOIN LATERAL (VALUES
+      (nw.id, nw.returned_at, nw.due_at, nw.cancelled_at, 1),
+      (od.id, od.returned_at, od.due_at, od.cancelled_at, -1)
+    ) AS x (id, returned_at, due_at, cancelled_at, n)
+    WHERE (od.returned_at, od.due_at, od.cancelled_at)
+      IS DISTINCT FROM (nw.returned_at, nw.due_at, nw.cancelled_at)
   )
   INSERT INTO reminder_effectiveness_rollup_delta
     (day, department_id, kind, channel, reminded, returned_on_time, returned_late)
