@@ -1,11 +1,21 @@
 import { pino } from 'pino';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startPeriodicTask } from './periodic';
 
 const logger = pino({ level: 'silent' });
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A run's own work: a timer, so the fake clock decides when it ends. */
+const work = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Moves the fake clock, running the timers and the promises they settle. */
+const elapse = (ms: number) => vi.advanceTimersByTimeAsync(ms);
 
 describe('startPeriodicTask', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('runs one at a time: ticks during a slow run are skipped', async () => {
     let runs = 0;
     let concurrent = 0;
@@ -18,15 +28,17 @@ describe('startPeriodicTask', () => {
         runs += 1;
         concurrent += 1;
         maxConcurrent = Math.max(maxConcurrent, concurrent);
-        await sleep(40);
+        await work(40);
         concurrent -= 1;
       },
     });
-    await sleep(130);
-    await task.stop();
+    // Runs start at 5 (ends 45), 50 (ends 90) and 95: the seven ticks in between are skipped.
+    await elapse(130);
+    const stopped = task.stop();
+    await elapse(40);
+    await stopped;
     expect(maxConcurrent).toBe(1);
-    expect(runs).toBeGreaterThanOrEqual(2);
-    expect(runs).toBeLessThanOrEqual(4);
+    expect(runs).toBe(3);
   });
 
   it('logs a failed run and tries again at the next tick', async () => {
@@ -42,9 +54,10 @@ describe('startPeriodicTask', () => {
         if (calls === 1) throw new Error('database away');
       },
     });
-    await sleep(60);
+    await elapse(10);
     await task.stop();
-    expect(calls).toBeGreaterThanOrEqual(2);
+    expect(calls).toBe(2);
+    expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({
       task: 'flaky',
       msg: 'flaky failed',
@@ -61,15 +74,22 @@ describe('startPeriodicTask', () => {
       logger,
       run: async () => {
         started += 1;
-        await sleep(30);
+        await work(30);
         finished += 1;
       },
     });
-    await sleep(12);
-    await task.stop();
+    await elapse(12);
+    let stopped = false;
+    const stopping = task.stop().then(() => {
+      stopped = true;
+    });
+    await elapse(10);
+    expect(stopped).toBe(false);
+    await elapse(20);
+    await stopping;
     expect(started).toBe(1);
     expect(finished).toBe(1);
-    await sleep(30);
+    await elapse(100);
     expect(started).toBe(1);
   });
 });
