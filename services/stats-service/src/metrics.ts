@@ -4,7 +4,7 @@ import type postgres from 'postgres';
 import { Gauge, type Registry } from 'prom-client';
 
 /**
- * stats-service's metrics: message counts read from the rollup at scrape time (a gauge,
+ * stats-service's metrics: message counts read from the monthly rollup at scrape time (all time: a dozen rows a year per key) (a gauge,
  * because a message moves between statuses; the `_total` name is the shared contract) and
  * the queue gauges.
  */
@@ -16,7 +16,7 @@ export function registerStatsMetrics(registry: Registry, sql: postgres.Sql, queu
     registers: [registry],
     async collect() {
       const rows = await sql<{ channel: string; kind: string; status: string; n: string }[]>`
-        select channel, kind, status, sum(count)::bigint n from notification_daily_rollup_current
+        select channel, kind, status, sum(count)::bigint n from notification_monthly_rollup_current
         group by channel, kind, status`;
       this.reset();
       for (const r of rows) this.set({ channel: r.channel, kind: r.kind, status: r.status }, Number(r.n));

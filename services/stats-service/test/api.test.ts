@@ -291,7 +291,20 @@ describe('pages by role', () => {
     expect(await status(as.anonymous, '/assets/app.css')).toBe(200);
     expect(await status(as.anonymous, '/docs/json')).toBe(200);
     const metrics = await as.anonymous.request('GET', '/metrics');
-    expect(metrics.body).toMatch(/rappel_notifications_total\{[^}]*channel="email"[^}]*\} \d+/);
+    // Every message of the log, all time, by channel, kind and status: what the log says.
+    const gauge = [
+      ...metrics.body.matchAll(
+        /^rappel_notifications_total\{channel="(\w+)",kind="(\w+)",status="(\w+)"[^}]*\} (\d+)$/gm,
+      ),
+    ]
+      .filter((m) => m[4] !== '0')
+      .map((m) => `${m[1]} ${m[2]} ${m[3]} ${m[4]}`)
+      .sort();
+    const log = await h.database.sql<{ line: string }[]>`
+      select channel || ' ' || kind || ' ' || status || ' ' || count(*) as line from notification_log
+      group by channel, kind, status`;
+    expect(gauge.length).toBeGreaterThan(0);
+    expect(gauge).toEqual(log.map((r) => r.line).sort());
     expect(metrics.body).toContain('rappel_queue_jobs{');
   });
 });

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MIGRATIONS_FOLDER } from '@rappel/db';
 import { createTestDatabase, fixtures, type TestDatabase } from '@rappel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { foldRollups } from '../src/stats/fold';
@@ -21,16 +24,27 @@ afterAll(async () => {
   await database?.drop();
 });
 
-/** `current`: the views readers use (rollups + unfolded deltas); `rollup`: the rollup tables alone. */
-async function rollupMatchesLog(source: 'current' | 'rollup' = 'current') {
+/**
+ * `current`: the views readers use (rollups + unfolded deltas); `rollup`: the rollup tables
+ * alone. `grain`: the daily rollups, or the monthly ones against the log grouped by month.
+ */
+async function rollupMatchesLog(source: 'current' | 'rollup' = 'current', grain: 'day' | 'month' = 'day') {
   const { sql } = database;
   const suffix = source === 'current' ? '_current' : '';
-  const daily = sql(`notification_daily_rollup${suffix}`);
-  const latency = sql(`notification_latency_rollup${suffix}`);
-  const effectiveness = sql(`reminder_effectiveness_rollup${suffix}`);
+  const monthly = grain === 'month';
+  const daily = sql(`notification_${monthly ? 'monthly' : 'daily'}_rollup${suffix}`);
+  const latency = sql(`notification_latency${monthly ? '_monthly' : ''}_rollup${suffix}`);
+  const effectiveness = sql(`reminder_effectiveness${monthly ? '_monthly' : ''}_rollup${suffix}`);
+  const dayOf = (column: string) =>
+    sql.unsafe(
+      monthly
+        ? `date_trunc('month', (${column} at time zone (select timezone from stats_settings))::date)::date`
+        : `(${column} at time zone (select timezone from stats_settings))::date`,
+    );
+  const key = sql(monthly ? 'month' : 'day');
   const diff = await sql`
     with naive as (
-      select (created_at at time zone (select timezone from stats_settings))::date as day, department_id,
+      select ${dayOf('created_at')} as day, department_id,
         channel, kind, status, coalesce(error_code, '') as error_code, count(*)::bigint as count,
         count(sent_at)::bigint as sent_count,
         round(coalesce(sum(extract(epoch from sent_at - created_at)), 0)::numeric, 3) as sent_seconds,
@@ -38,7 +52,7 @@ async function rollupMatchesLog(source: 'current' | 'rollup' = 'current') {
         round(coalesce(sum(extract(epoch from delivered_at - created_at)), 0)::numeric, 3) as delivered_seconds
       from notification_log group by 1, 2, 3, 4, 5, 6
     ), rolled as (
-      select day, department_id, channel, kind, status, error_code, sum(count)::bigint as count,
+      select ${key} as day, department_id, channel, kind, status, error_code, sum(count)::bigint as count,
         sum(sent_count)::bigint as sent_count, round(sum(sent_seconds_sum)::numeric, 3) as sent_seconds,
         sum(delivered_count)::bigint as delivered_count,
         round(sum(delivered_seconds_sum)::numeric, 3) as delivered_seconds
@@ -51,22 +65,22 @@ async function rollupMatchesLog(source: 'current' | 'rollup' = 'current') {
     (select 'extra', * from rolled except select 'extra', * from naive)`;
   const latencyDiff = await sql`
     with naive as (
-      select (created_at at time zone (select timezone from stats_settings))::date as day, department_id,
+      select ${dayOf('created_at')} as day, department_id,
         channel, 'sent' as metric, latency_bucket(extract(epoch from sent_at - created_at)::float8) bucket,
         count(*)::bigint n
       from notification_log where sent_at is not null group by 1, 2, 3, 4, 5
       union all
-      select (created_at at time zone (select timezone from stats_settings))::date, department_id, channel,
+      select ${dayOf('created_at')}, department_id, channel,
         'delivered', latency_bucket(extract(epoch from delivered_at - created_at)::float8), count(*)::bigint
       from notification_log where delivered_at is not null group by 1, 2, 3, 4, 5
     ), rolled as (
-      select day, department_id, channel, metric, bucket, sum(count)::bigint n from ${latency}
+      select ${key} as day, department_id, channel, metric, bucket, sum(count)::bigint n from ${latency}
       group by 1, 2, 3, 4, 5 having sum(count) <> 0
     )
     (select * from naive except select * from rolled) union all (select * from rolled except select * from naive)`;
   const effectivenessDiff = await sql`
     with naive as (
-      select (l.created_at at time zone (select timezone from stats_settings))::date as day, l.department_id,
+      select ${dayOf('l.created_at')} as day, l.department_id,
         l.kind, l.channel, count(*)::bigint reminded,
         count(*) filter (where lo.returned_at <= lo.due_at)::bigint on_time,
         count(*) filter (where lo.returned_at > lo.due_at)::bigint late
@@ -75,7 +89,7 @@ async function rollupMatchesLog(source: 'current' | 'rollup' = 'current') {
         and l.status in ('sent', 'delivered', 'read') and lo.cancelled_at is null
       group by 1, 2, 3, 4
     ), rolled as (
-      select day, department_id, kind, channel, sum(reminded)::bigint reminded,
+      select ${key} as day, department_id, kind, channel, sum(reminded)::bigint reminded,
         sum(returned_on_time)::bigint returned_on_time, sum(returned_late)::bigint returned_late
       from ${effectiveness} group by 1, 2, 3, 4
       having sum(reminded) <> 0 or sum(returned_on_time) <> 0 or sum(returned_late) <> 0
@@ -94,14 +108,20 @@ async function unfoldedDeltas(): Promise<number> {
   return Number(row.n);
 }
 
-/** Exact with the deltas unfolded (when `withDeltas`, there must be some), then after a fold. */
+/**
+ * Exact by day and by month with the deltas unfolded (when `withDeltas`, there must be some),
+ * then after a fold.
+ */
 async function expectExact({ withDeltas = true } = {}) {
   if (withDeltas) expect(await unfoldedDeltas()).toBeGreaterThan(0);
-  expect(await rollupMatchesLog('current')).toEqual(CLEAN);
+  for (const grain of ['day', 'month'] as const)
+    expect(await rollupMatchesLog('current', grain)).toEqual(CLEAN);
   expect(await foldRollups(database.sql)).toBeGreaterThanOrEqual(0);
   expect(await unfoldedDeltas()).toBe(0);
-  expect(await rollupMatchesLog('rollup')).toEqual(CLEAN);
-  expect(await rollupMatchesLog('current')).toEqual(CLEAN);
+  for (const grain of ['day', 'month'] as const) {
+    expect(await rollupMatchesLog('rollup', grain)).toEqual(CLEAN);
+    expect(await rollupMatchesLog('current', grain)).toEqual(CLEAN);
+  }
 }
 
 describe('notification rollups', () => {
@@ -117,9 +137,9 @@ describe('notification rollups', () => {
         'client', gen_random_uuid(),
         (array['pending','sent','delivered','failed','permanent_failure','skipped'])[1 + g % 6],
         case when g % 6 in (3, 4) then (array['550','21211','ETIMEDOUT'])[1 + g % 3] end,
-        now() - (g % 20) * interval '7 hours',
-        case when g % 6 in (1, 2) then now() - (g % 20) * interval '7 hours' + (g % 300) * interval '1 second' end,
-        case when g % 6 = 2 then now() - (g % 20) * interval '7 hours' + (g % 900) * interval '1 second' end
+        now() - (g % 20) * interval '7 hours' - (g % 13) * interval '29 days',
+        case when g % 6 in (1, 2) then now() - (g % 20) * interval '7 hours' - (g % 13) * interval '29 days' + (g % 300) * interval '1 second' end,
+        case when g % 6 = 2 then now() - (g % 20) * interval '7 hours' - (g % 13) * interval '29 days' + (g % 900) * interval '1 second' end
       from generate_series(1, 600) g`;
     // The triggers wrote deltas only: the rollups are still empty, the views already exact.
     const [{ n: rolled }] = (await sql`select count(*)::int n from notification_daily_rollup`) as unknown as [
@@ -149,8 +169,8 @@ describe('notification rollups', () => {
         status, created_at, sent_at)
       select 'bulk' || g, (${sql.array(departments)}::uuid[])[1 + g % 2],
         (array['loan_created','reminder_d2'])[1 + g % 2], 'email', 'client', gen_random_uuid(),
-        (array['sent','pending','skipped'])[1 + g % 3], now() - (g % 30) * interval '5 hours',
-        case when g % 3 = 0 then now() - (g % 30) * interval '5 hours' + (g % 500) * interval '1 second' end
+        (array['sent','pending','skipped'])[1 + g % 3], now() - (g % 30) * interval '5 hours' - (g % 7) * interval '31 days',
+        case when g % 3 = 0 then now() - (g % 30) * interval '5 hours' - (g % 7) * interval '31 days' + (g % 500) * interval '1 second' end
       from generate_series(1, 10500) g`;
     await expectExact();
     await sql`update notification_log set status = 'delivered',
@@ -209,6 +229,28 @@ describe('notification rollups', () => {
       { onTime: number },
     ];
     expect(onTime).toBeGreaterThan(0);
+  });
+
+  it('are filled by migration 0016 from the daily rollups of a site that had only those', async () => {
+    const { sql } = database;
+    // The state the migration met: folded daily rollups, unfolded deltas, no monthly rows.
+    expect(await foldRollups(sql)).toBeGreaterThanOrEqual(0);
+    await sql`update notification_log set status = 'read' where status = 'delivered' and idempotency_key like 'k%'`;
+    expect(await unfoldedDeltas()).toBeGreaterThan(0);
+    await sql`truncate notification_monthly_rollup, notification_latency_monthly_rollup,
+      reminder_effectiveness_monthly_rollup`;
+    // Its backfill, as written: the statements after the fold's lock, in one transaction.
+    const statements = readFileSync(join(MIGRATIONS_FOLDER, '0016_monthly_rollups_fold.sql'), 'utf8')
+      .split('--> statement-breakpoint')
+      .map((statement) => statement.trim());
+    const backfill = statements.slice(
+      statements.findIndex((st) => st.includes('SELECT pg_advisory_xact_lock')),
+    );
+    expect(backfill).toHaveLength(4);
+    await sql.begin(async (tx) => {
+      for (const statement of backfill) await tx.unsafe(statement);
+    });
+    await expectExact();
   });
 
   it("leaves an open transaction's deltas to a later fold, and a second fold waits for none", async () => {

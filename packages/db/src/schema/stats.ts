@@ -96,3 +96,56 @@ export const reminderEffectivenessRollup = pgTable(
     index('reminder_effectiveness_rollup_department_day_idx').on(t.departmentId, t.day),
   ],
 );
+
+/**
+ * The same figures per calendar month of those days (`month` is the month's first day), so a
+ * long range reads twelve rows per key a year instead of 365: written by
+ * `fold_notification_rollups()` in the statement that writes the daily rows (migration
+ * `monthly_rollups`), never by the triggers. Read the `*_monthly_rollup_current` views (these
+ * rows plus the daily deltas not yet folded, by month), for whole months only; a range's
+ * partial months come from the daily rollups.
+ */
+export const notificationMonthlyRollup = pgTable(
+  'notification_monthly_rollup',
+  {
+    month: date('month').notNull(),
+    departmentId: uuid('department_id').notNull(),
+    channel: text('channel', { enum: CHANNELS }).notNull(),
+    kind: text('kind', { enum: NOTIFICATION_KINDS }).notNull(),
+    status: text('status', { enum: NOTIFICATION_STATUSES }).notNull(),
+    errorCode: text('error_code').notNull().default(''),
+    count: bigint('count', { mode: 'number' }).notNull().default(0),
+    sentCount: bigint('sent_count', { mode: 'number' }).notNull().default(0),
+    sentSecondsSum: doublePrecision('sent_seconds_sum').notNull().default(0),
+    deliveredCount: bigint('delivered_count', { mode: 'number' }).notNull().default(0),
+    deliveredSecondsSum: doublePrecision('delivered_seconds_sum').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.departmentId, t.channel, t.kind, t.status, t.errorCode] })],
+);
+
+export const notificationLatencyMonthlyRollup = pgTable(
+  'notification_latency_monthly_rollup',
+  {
+    month: date('month').notNull(),
+    departmentId: uuid('department_id').notNull(),
+    channel: text('channel', { enum: CHANNELS }).notNull(),
+    metric: text('metric', { enum: ['sent', 'delivered'] }).notNull(),
+    bucket: smallint('bucket').notNull(),
+    count: bigint('count', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.departmentId, t.channel, t.metric, t.bucket] })],
+);
+
+export const reminderEffectivenessMonthlyRollup = pgTable(
+  'reminder_effectiveness_monthly_rollup',
+  {
+    month: date('month').notNull(),
+    departmentId: uuid('department_id').notNull(),
+    kind: text('kind', { enum: NOTIFICATION_KINDS }).notNull(),
+    channel: text('channel', { enum: CHANNELS }).notNull(),
+    reminded: bigint('reminded', { mode: 'number' }).notNull().default(0),
+    returnedOnTime: bigint('returned_on_time', { mode: 'number' }).notNull().default(0),
+    returnedLate: bigint('returned_late', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.departmentId, t.kind, t.channel] })],
+);

@@ -40,3 +40,21 @@ export function eachDay(range: DayRange): string[] {
   }
   return days;
 }
+
+/**
+ * A range cut into the calendar months it holds whole (read from the monthly rollups) and the
+ * days left at either end (read from the daily rollups): at most two pieces, each shorter than
+ * a month. `months` is null when no month lies whole inside the range (then the one piece is
+ * the range, under two months); its `to` is the last whole month's last day.
+ */
+export function splitByMonth(range: DayRange): { months: DayRange | null; days: DayRange[] } {
+  const from = DateTime.fromISO(range.from, { zone: 'UTC' });
+  const to = DateTime.fromISO(range.to, { zone: 'UTC' });
+  const firstWhole = from.day === 1 ? from : from.plus({ months: 1 }).startOf('month');
+  const lastWhole = to.plus({ days: 1 }).day === 1 ? to : to.startOf('month').minus({ days: 1 });
+  if (firstWhole > lastWhole) return { months: null, days: [range] };
+  const days: DayRange[] = [];
+  if (from < firstWhole) days.push({ from: range.from, to: firstWhole.minus({ days: 1 }).toISODate()! });
+  if (lastWhole < to) days.push({ from: lastWhole.plus({ days: 1 }).toISODate()!, to: range.to });
+  return { months: { from: firstWhole.toISODate()!, to: lastWhole.toISODate()! }, days };
+}

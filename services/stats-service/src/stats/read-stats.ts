@@ -11,7 +11,7 @@ import type postgres from 'postgres';
 import type { Scope } from '../scope';
 import { failureMeaning } from './failure-codes';
 import { histogramPercentile } from './percentile';
-import { type DayRange, eachDay } from './range';
+import { type DayRange, eachDay, splitByMonth } from './range';
 
 /** A message that reached its recipient's provider. */
 export const SUCCESS_STATUSES = ['sent', 'delivered', 'read'] as const satisfies NotificationStatus[];
@@ -88,32 +88,86 @@ interface RollupRow {
   ds: number;
 }
 
+/** A rollup as its two views: by day and by month, each with the deltas not yet folded. */
+interface RollupViews {
+  daily: string;
+  monthly: string;
+}
+const NOTIFICATIONS: RollupViews = {
+  daily: 'notification_daily_rollup_current',
+  monthly: 'notification_monthly_rollup_current',
+};
+const LATENCY: RollupViews = {
+  daily: 'notification_latency_rollup_current',
+  monthly: 'notification_latency_monthly_rollup_current',
+};
+const EFFECTIVENESS: RollupViews = {
+  daily: 'reminder_effectiveness_rollup_current',
+  monthly: 'reminder_effectiveness_monthly_rollup_current',
+};
+
 /**
- * Reads /v1/stats from the rollups only (a grouping-sets scan of the daily rollup, the latency
- * histogram, the effectiveness rollup): its cost depends on days × departments × kinds, not
- * on the number of messages. Each goes through its `*_current` view (rollup rows plus the
- * deltas the fold has not moved yet), so figures are exact whether or not the fold has run.
+ * Reads /v1/stats from the rollups only (the daily and monthly rollups, the latency histogram,
+ * the effectiveness rollup): its cost depends on days × departments × kinds, not on the number
+ * of messages. A range's whole months are read from the monthly rollups and only its partial
+ * months day by day (`splitByMonth`), so a year costs about two months of daily rows; the
+ * per-day series alone reads every day, grouped by status. Each goes through its `*_current`
+ * view (rollup rows plus the deltas the fold has not moved yet), so figures are exact whether
+ * or not the fold has run, and the figures and the series come from one statement (one
+ * snapshot).
  */
 export function createStatsReader(sql: postgres.Sql) {
   const scopeClause = (scope: Scope) => (scope.all ? sql`` : sql`and department_id = ${scope.departmentId}`);
+
+  /** `columns` of a rollup's rows over `range`: the monthly view for whole months, the daily one for the rest. */
+  function rollupRows(views: RollupViews, columns: string[], scope: Scope, range: DayRange) {
+    const { months, days } = splitByMonth(range);
+    const inDays = days.reduce(
+      (condition, piece) => sql`${condition} or day between ${piece.from}::date and ${piece.to}::date`,
+      sql`false`,
+    );
+    const daily = sql`select ${sql(columns)} from ${sql(views.daily)} where (${inDays}) ${scopeClause(scope)}`;
+    if (!months) return daily;
+    return sql`${daily} union all select ${sql(columns)} from ${sql(views.monthly)}
+      where month between ${months.from}::date and ${months.to}::date ${scopeClause(scope)}`;
+  }
 
   async function read(scope: Scope, range: DayRange, lang: Language): Promise<Stats> {
     const [rollup, latency, effectiveness] = await Promise.all([
       sql<RollupRow[]>`
         select grouping(status) g_status, grouping(channel) g_channel, grouping(kind) g_kind,
-          grouping(department_id) g_department, grouping(day) g_day, grouping(error_code) g_error,
-          status, channel, kind, department_id, to_char(day, 'YYYY-MM-DD') as day, error_code,
+          grouping(department_id) g_department, 1 g_day, grouping(error_code) g_error,
+          status, channel, kind, department_id, null::text as day, error_code,
           sum(count)::bigint n, sum(sent_count)::bigint sc, sum(sent_seconds_sum)::float8 ss,
           sum(delivered_count)::bigint dc, sum(delivered_seconds_sum)::float8 ds
+        from (${rollupRows(
+          NOTIFICATIONS,
+          [
+            'status',
+            'channel',
+            'kind',
+            'department_id',
+            'error_code',
+            'count',
+            'sent_count',
+            'sent_seconds_sum',
+            'delivered_count',
+            'delivered_seconds_sum',
+          ],
+          scope,
+          range,
+        )}) r
+        group by grouping sets ((status), (channel, status), (kind), (department_id), (error_code, status), ())
+        union all
+        select 0, 1, 1, 1, 0, 1, status, null, null, null, to_char(day, 'YYYY-MM-DD'), null,
+          sum(count)::bigint, 0, 0, 0, 0
         from notification_daily_rollup_current
         where day between ${range.from}::date and ${range.to}::date ${scopeClause(scope)}
-        group by grouping sets ((status), (channel, status), (kind), (department_id), (day, status),
-          (error_code, status), ())
+        group by day, status
       `,
       sql<{ metric: 'sent' | 'delivered'; bucket: number; n: string }[]>`
         select metric, bucket, sum(count)::bigint n
-        from notification_latency_rollup_current
-        where day between ${range.from}::date and ${range.to}::date ${scopeClause(scope)}
+        from (${rollupRows(LATENCY, ['metric', 'bucket', 'count'], scope, range)}) r
         group by metric, bucket
       `,
       readEffectiveness(scope, range),
@@ -193,7 +247,10 @@ export function createStatsReader(sql: postgres.Sql) {
       byKind,
       byDepartment: [...departmentTotals]
         .map(([departmentId, n]) => ({ departmentId, name: nameOf.get(departmentId) ?? '', total: n }))
-        .sort((a, b) => b.total - a.total),
+        .sort(
+          (a, b) =>
+            b.total - a.total || a.name.localeCompare(b.name) || a.departmentId.localeCompare(b.departmentId),
+        ),
       daily: [...daily].map(([day, counts]) => ({
         day,
         total: Object.values(counts).reduce((a, b) => a + b, 0),
@@ -222,8 +279,12 @@ export function createStatsReader(sql: postgres.Sql) {
     >`
       select kind, channel, sum(reminded)::bigint reminded, sum(returned_on_time)::bigint on_time,
         sum(returned_late)::bigint late
-      from reminder_effectiveness_rollup_current
-      where day between ${range.from}::date and ${range.to}::date ${scopeClause(scope)}
+      from (${rollupRows(
+        EFFECTIVENESS,
+        ['kind', 'channel', 'reminded', 'returned_on_time', 'returned_late'],
+        scope,
+        range,
+      )}) r
       group by kind, channel
       having sum(reminded) > 0
       order by kind, channel`;
