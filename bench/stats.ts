@@ -133,11 +133,12 @@ try {
   await sql`select fold_notification_rollups()`;
   await sql`vacuum analyze`;
   const seedSeconds = Math.round((performance.now() - seedStart) / 100) / 10;
-  const [{ rollupRows }] =
-    (await sql`select count(*)::int as "rollupRows" from notification_daily_rollup`) as unknown as [
-      { rollupRows: number },
-    ];
-  console.log(`seeded in ${seedSeconds} s; ${rollupRows} daily rollup rows`);
+  const [{ rollupRows, monthlyRollupRows }] = (await sql`
+    select (select count(*)::int from notification_daily_rollup) as "rollupRows",
+      (select count(*)::int from notification_monthly_rollup) as "monthlyRollupRows"`) as unknown as [
+    { rollupRows: number; monthlyRollupRows: number },
+  ];
+  console.log(`seeded in ${seedSeconds} s; ${rollupRows} daily and ${monthlyRollupRows} monthly rollup rows`);
 
   const config = loadStatsConfig({
     DATABASE_URL: database.url,
@@ -194,6 +195,7 @@ try {
     rows: ROWS,
     seedSeconds,
     rollupRows,
+    monthlyRollupRows,
     http: {
       superAdmin30Days: await time(ROUNDS, get('/v1/stats', adminCookie)),
       superAdmin365Days: await time(ROUNDS, get(`/v1/stats?from=${year.from}`, adminCookie)),

@@ -110,34 +110,60 @@ const EFFECTIVENESS: RollupViews = {
  * Reads /v1/stats from the rollups only (the daily and monthly rollups, the latency histogram,
  * the effectiveness rollup): its cost depends on days × departments × kinds, not on the number
  * of messages. A range's whole months are read from the monthly rollups and only its partial
- * months day by day (`splitByMonth`), so a year costs about two months of daily rows; the
- * per-day series alone reads every day, grouped by status. Each goes through its `*_current`
- * view (rollup rows plus the deltas the fold has not moved yet), so figures are exact whether
- * or not the fold has run, and the figures and the series come from one statement (one
- * snapshot).
+ * months day by day (`splitByMonth`), so a year costs about two months of daily rows; only the
+ * per-day series of the whole months reads their days, grouped by status. A range without a
+ * whole month (the default 30 days) is one pass over its daily rows. Each goes through its
+ * `*_current` view (rollup rows plus the deltas the fold has not moved yet), so figures are
+ * exact whether or not the fold has run, and the figures and the series come from one
+ * statement (one snapshot).
  */
 export function createStatsReader(sql: postgres.Sql) {
   const scopeClause = (scope: Scope) => (scope.all ? sql`` : sql`and department_id = ${scope.departmentId}`);
 
-  /** `columns` of a rollup's rows over `range`: the monthly view for whole months, the daily one for the rest. */
-  function rollupRows(views: RollupViews, columns: string[], scope: Scope, range: DayRange) {
+  /**
+   * `columns` of a rollup's rows over `range`: the monthly view for whole months, the daily one
+   * for the rest. With `day`, the rows carry their day too (null on monthly rows).
+   */
+  function rollupRows(
+    views: RollupViews,
+    columns: string[],
+    scope: Scope,
+    range: DayRange,
+    { day = false } = {},
+  ) {
     const { months, days } = splitByMonth(range);
     const inDays = days.reduce(
       (condition, piece) => sql`${condition} or day between ${piece.from}::date and ${piece.to}::date`,
       sql`false`,
     );
-    const daily = sql`select ${sql(columns)} from ${sql(views.daily)} where (${inDays}) ${scopeClause(scope)}`;
+    const daily = sql`select ${sql(columns)} ${day ? sql`, day` : sql``} from ${sql(views.daily)}
+      where (${inDays}) ${scopeClause(scope)}`;
     if (!months) return daily;
-    return sql`${daily} union all select ${sql(columns)} from ${sql(views.monthly)}
-      where month between ${months.from}::date and ${months.to}::date ${scopeClause(scope)}`;
+    return sql`${daily} union all select ${sql(columns)} ${day ? sql`, null::date as day` : sql``}
+      from ${sql(views.monthly)} where month between ${months.from}::date and ${months.to}::date ${scopeClause(scope)}`;
+  }
+
+  /**
+   * The per-day series of a range's whole months (their figures come from the monthly rows), as
+   * rows of the (day, status) grouping set; the other days' come with the grouping sets.
+   */
+  function seriesOfWholeMonths(scope: Scope, range: DayRange) {
+    const { months } = splitByMonth(range);
+    if (!months) return sql``;
+    return sql`union all
+      select 0, 1, 1, 1, 0, 1, status, null, null, null, to_char(day, 'YYYY-MM-DD'), null,
+        sum(count)::bigint, 0, 0, 0, 0
+      from notification_daily_rollup_current
+      where day between ${months.from}::date and ${months.to}::date ${scopeClause(scope)}
+      group by day, status`;
   }
 
   async function read(scope: Scope, range: DayRange, lang: Language): Promise<Stats> {
     const [rollup, latency, effectiveness] = await Promise.all([
       sql<RollupRow[]>`
         select grouping(status) g_status, grouping(channel) g_channel, grouping(kind) g_kind,
-          grouping(department_id) g_department, 1 g_day, grouping(error_code) g_error,
-          status, channel, kind, department_id, null::text as day, error_code,
+          grouping(department_id) g_department, grouping(day) g_day, grouping(error_code) g_error,
+          status, channel, kind, department_id, to_char(day, 'YYYY-MM-DD') as day, error_code,
           sum(count)::bigint n, sum(sent_count)::bigint sc, sum(sent_seconds_sum)::float8 ss,
           sum(delivered_count)::bigint dc, sum(delivered_seconds_sum)::float8 ds
         from (${rollupRows(
@@ -156,14 +182,11 @@ export function createStatsReader(sql: postgres.Sql) {
           ],
           scope,
           range,
+          { day: true },
         )}) r
-        group by grouping sets ((status), (channel, status), (kind), (department_id), (error_code, status), ())
-        union all
-        select 0, 1, 1, 1, 0, 1, status, null, null, null, to_char(day, 'YYYY-MM-DD'), null,
-          sum(count)::bigint, 0, 0, 0, 0
-        from notification_daily_rollup_current
-        where day between ${range.from}::date and ${range.to}::date ${scopeClause(scope)}
-        group by day, status
+        group by grouping sets ((status), (channel, status), (kind), (department_id), (day, status),
+          (error_code, status), ())
+        ${seriesOfWholeMonths(scope, range)}
       `,
       sql<{ metric: 'sent' | 'delivered'; bucket: number; n: string }[]>`
         select metric, bucket, sum(count)::bigint n
@@ -205,7 +228,8 @@ export function createStatsReader(sql: postgres.Sql) {
       } else if (row.g_kind === 0) byKind[row.kind!] += n;
       else if (row.g_department === 0) departmentTotals.set(row.department_id!, n);
       else if (row.g_day === 0) {
-        const day = daily.get(row.day!);
+        // Monthly rows have no day: their (null, status) groups are not part of the series.
+        const day = row.day === null ? undefined : daily.get(row.day);
         if (day) day[row.status!] += n;
       } else if (row.g_error === 0 && row.error_code && isFailureForCodes(row.status!)) {
         failures.set(row.error_code, (failures.get(row.error_code) ?? 0) + n);
