@@ -51,6 +51,18 @@ describe('retention', () => {
       .set({ replacesId: ids['permanent_failure-120'] })
       .where(eq(notificationLog.id, ids['pending-10']!));
 
+    // What the stats count, by day, status and month, before the purge.
+    const figures = async () =>
+      h.tdb.sql`
+        select 'day' as grain, day::text as at, status, sum(count)::int as n from notification_daily_rollup_current
+        group by day, status having sum(count) <> 0
+        union all
+        select 'month', month::text, status, sum(count)::int from notification_monthly_rollup_current
+        group by month, status having sum(count) <> 0
+        order by 1, 2, 3`;
+    const before = [...(await figures())];
+    expect(before.length).toBeGreaterThan(0);
+
     const summary = await retention({
       db: h.tdb.db,
       clock: h.clock,
@@ -60,6 +72,10 @@ describe('retention', () => {
       batchSize: 2,
     });
     expect(summary.deleted).toBe(7);
+    // The messages went, their counts stayed; the purge's cutoff is recorded for a rebuild.
+    expect([...(await figures())]).toEqual(before);
+    const [settings] = await h.tdb.sql`select history_purged_before from stats_settings where id = 1`;
+    expect(new Date(settings!.history_purged_before)).toEqual(daysAgo(90));
     const left = await h.tdb.db
       .select({
         occurrence: notificationLog.occurrence,

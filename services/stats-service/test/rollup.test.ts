@@ -28,8 +28,13 @@ afterAll(async () => {
  * `current`: the views readers use (rollups + unfolded deltas); `rollup`: the rollup tables
  * alone. `grain`: the daily rollups, or the monthly ones against the log grouped by month.
  */
-async function rollupMatchesLog(source: 'current' | 'rollup' = 'current', grain: 'day' | 'month' = 'day') {
+async function rollupMatchesLog(
+  source: 'current' | 'rollup' = 'current',
+  grain: 'day' | 'month' = 'day',
+  logTable = 'notification_log',
+) {
   const { sql } = database;
+  const log = sql(logTable);
   const suffix = source === 'current' ? '_current' : '';
   const monthly = grain === 'month';
   const daily = sql(`notification_${monthly ? 'monthly' : 'daily'}_rollup${suffix}`);
@@ -50,7 +55,7 @@ async function rollupMatchesLog(source: 'current' | 'rollup' = 'current', grain:
         round(coalesce(sum(extract(epoch from sent_at - created_at)), 0)::numeric, 3) as sent_seconds,
         count(delivered_at)::bigint as delivered_count,
         round(coalesce(sum(extract(epoch from delivered_at - created_at)), 0)::numeric, 3) as delivered_seconds
-      from notification_log group by 1, 2, 3, 4, 5, 6
+      from ${log} group by 1, 2, 3, 4, 5, 6
     ), rolled as (
       select ${key} as day, department_id, channel, kind, status, error_code, sum(count)::bigint as count,
         sum(sent_count)::bigint as sent_count, round(sum(sent_seconds_sum)::numeric, 3) as sent_seconds,
@@ -68,11 +73,11 @@ async function rollupMatchesLog(source: 'current' | 'rollup' = 'current', grain:
       select ${dayOf('created_at')} as day, department_id,
         channel, 'sent' as metric, latency_bucket(extract(epoch from sent_at - created_at)::float8) bucket,
         count(*)::bigint n
-      from notification_log where sent_at is not null group by 1, 2, 3, 4, 5
+      from ${log} where sent_at is not null group by 1, 2, 3, 4, 5
       union all
       select ${dayOf('created_at')}, department_id, channel,
         'delivered', latency_bucket(extract(epoch from delivered_at - created_at)::float8), count(*)::bigint
-      from notification_log where delivered_at is not null group by 1, 2, 3, 4, 5
+      from ${log} where delivered_at is not null group by 1, 2, 3, 4, 5
     ), rolled as (
       select ${key} as day, department_id, channel, metric, bucket, sum(count)::bigint n from ${latency}
       group by 1, 2, 3, 4, 5 having sum(count) <> 0
@@ -84,7 +89,7 @@ async function rollupMatchesLog(source: 'current' | 'rollup' = 'current', grain:
         l.kind, l.channel, count(*)::bigint reminded,
         count(*) filter (where lo.returned_at <= lo.due_at)::bigint on_time,
         count(*) filter (where lo.returned_at > lo.due_at)::bigint late
-      from notification_log l join loans lo on lo.id = l.loan_id
+      from ${log} l join loans lo on lo.id = l.loan_id
       where l.kind in ('reminder_d2', 'reminder_d1', 'reminder_due_day', 'reminder_2h')
         and l.status in ('sent', 'delivered', 'read') and lo.cancelled_at is null
       group by 1, 2, 3, 4
@@ -112,15 +117,15 @@ async function unfoldedDeltas(): Promise<number> {
  * Exact by day and by month with the deltas unfolded (when `withDeltas`, there must be some),
  * then after a fold.
  */
-async function expectExact({ withDeltas = true } = {}) {
+async function expectExact({ withDeltas = true, log = 'notification_log' } = {}) {
   if (withDeltas) expect(await unfoldedDeltas()).toBeGreaterThan(0);
   for (const grain of ['day', 'month'] as const)
-    expect(await rollupMatchesLog('current', grain)).toEqual(CLEAN);
+    expect(await rollupMatchesLog('current', grain, log)).toEqual(CLEAN);
   expect(await foldRollups(database.sql)).toBeGreaterThanOrEqual(0);
   expect(await unfoldedDeltas()).toBe(0);
   for (const grain of ['day', 'month'] as const) {
-    expect(await rollupMatchesLog('rollup', grain)).toEqual(CLEAN);
-    expect(await rollupMatchesLog('current', grain)).toEqual(CLEAN);
+    expect(await rollupMatchesLog('rollup', grain, log)).toEqual(CLEAN);
+    expect(await rollupMatchesLog('current', grain, log)).toEqual(CLEAN);
   }
 }
 
@@ -275,6 +280,55 @@ describe('notification rollups', () => {
     });
   });
 
+  it("keep the retention purge's messages counted, through later changes and rebuilds", async () => {
+    const { sql } = database;
+    // What the figures must go on counting: the log as it was before the purge.
+    await sql`create table log_before_purge as select * from notification_log`;
+    const purge = () =>
+      sql.begin(async (tx) => {
+        await tx`select set_config('rappel.retention_purge', 'on', true)`;
+        await tx`update stats_settings set history_purged_before = now() - interval '100 days'`;
+        return tx`delete from notification_log
+          where created_at < now() - interval '100 days' and status not in ('pending', 'failed')`;
+      });
+    expect((await purge()).count).toBeGreaterThan(100);
+    await expectExact({ withDeltas: false, log: 'log_before_purge' });
+    // Any other delete still takes its rows out.
+    for (const table of ['notification_log', 'log_before_purge']) {
+      await sql`delete from ${sql(table)} where idempotency_key like 'k3%' and created_at > now() - interval '100 days'`;
+    }
+    await expectExact({ log: 'log_before_purge' });
+
+    // Messages left in the log move on; the snapshot moves with them.
+    for (const table of ['notification_log', 'log_before_purge']) {
+      await sql`update ${sql(table)} set status = 'sent', sent_at = created_at + interval '5 seconds'
+        where status in ('pending', 'failed')`;
+    }
+    await expectExact({ log: 'log_before_purge' });
+
+    // A rebuild keeps the purged days (the log can no longer recompute them) and recomputes the rest.
+    await sql`update notification_daily_rollup set count = count + 1000
+      where day > (now() at time zone 'Africa/Libreville')::date - 90`;
+    await sql`select rebuild_notification_rollups('Africa/Libreville')`;
+    await expectExact({ withDeltas: false, log: 'log_before_purge' });
+
+    // Through a change of zone and back, every message is still counted once.
+    const totals = (table: string) => sql`
+      select status, count(*)::int as n from ${sql(table)} group by status order by status`;
+    const rolled = () => sql`
+      select status, sum(count)::int as n from notification_daily_rollup_current group by status
+      having sum(count) <> 0 order by status`;
+    const monthly = () => sql`
+      select status, sum(count)::int as n from notification_monthly_rollup_current group by status
+      having sum(count) <> 0 order by status`;
+    for (const zone of ['Pacific/Kiritimati', 'Africa/Libreville']) {
+      await sql`select rebuild_notification_rollups(${zone})`;
+      expect([...(await rolled())]).toEqual([...(await totals('log_before_purge'))]);
+      expect([...(await monthly())]).toEqual([...(await totals('log_before_purge'))]);
+    }
+    await sql`drop table log_before_purge`;
+  });
+
   it('empties with a truncate of the log', async () => {
     const { sql } = database;
     await sql`update notification_log set attempts = attempts + 1 where idempotency_key like 'u%'`;
@@ -286,5 +340,11 @@ describe('notification rollups', () => {
     ];
     expect(n).toBe(0);
     expect(await unfoldedDeltas()).toBe(0);
+    // Nothing purged is counted any more: a rebuild has no days to keep.
+    const [{ purged }] =
+      (await sql`select history_purged_before as purged from stats_settings`) as unknown as [
+        { purged: string | null },
+      ];
+    expect(purged).toBeNull();
   });
 });

@@ -9,6 +9,7 @@ import {
   primaryKey,
   smallint,
   text,
+  timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
 
@@ -67,10 +68,17 @@ export const notificationLatencyRollup = pgTable(
   ],
 );
 
-/** One row (id = 1): the zone the rollups' `day` is computed in. */
+/** One row (id = 1): the zone the rollups' `day` is computed in, and how far the log was purged. */
 export const statsSettings = pgTable('stats_settings', {
   id: integer('id').primaryKey().default(1),
   timezone: text('timezone').notNull().default('Africa/Libreville'),
+  /**
+   * The retention purge's latest cutoff: messages created before it may be gone from the log,
+   * but not from the rollups (a purge keeps the figures, migration `retention_keeps_figures`),
+   * so `rebuild_notification_rollups()` keeps the days up to it rather than recompute them
+   * from what is left. Null until the first purge.
+   */
+  historyPurgedBefore: timestamp('history_purged_before', { withTimezone: true }),
 });
 
 /**

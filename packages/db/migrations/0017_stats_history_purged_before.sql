@@ -1,0 +1,1 @@
+ALTER TABLE "stats_settings" ADD COLUMN "history_purged_before" timestamp with time zone;
