@@ -180,26 +180,31 @@ BEGIN
 END
 $$;
 --> statement-breakpoint
+-- The monthly rollups computed from the daily ones (the monthly tables empty, deltas aside):
+-- the migration's backfill, and rebuild_notification_rollups after it keeps purged days.
+CREATE FUNCTION monthly_rollups_from_daily() RETURNS void
+LANGUAGE sql AS $$
+  INSERT INTO notification_monthly_rollup
+    (month, department_id, channel, kind, status, error_code, count, sent_count, sent_seconds_sum,
+     delivered_count, delivered_seconds_sum)
+  SELECT date_trunc('month', day::timestamp)::date, department_id, channel, kind, status, error_code,
+    sum(count), sum(sent_count), sum(sent_seconds_sum), sum(delivered_count), sum(delivered_seconds_sum)
+  FROM notification_daily_rollup
+  GROUP BY 1, 2, 3, 4, 5, 6;
+  INSERT INTO notification_latency_monthly_rollup (month, department_id, channel, metric, bucket, count)
+  SELECT date_trunc('month', day::timestamp)::date, department_id, channel, metric, bucket, sum(count)
+  FROM notification_latency_rollup
+  GROUP BY 1, 2, 3, 4, 5;
+  INSERT INTO reminder_effectiveness_monthly_rollup
+    (month, department_id, kind, channel, reminded, returned_on_time, returned_late)
+  SELECT date_trunc('month', day::timestamp)::date, department_id, kind, channel, sum(reminded),
+    sum(returned_on_time), sum(returned_late)
+  FROM reminder_effectiveness_rollup
+  GROUP BY 1, 2, 3, 4;
+$$;
+--> statement-breakpoint
 -- The months of what is already folded (the deltas fold into both later). Migrations run in
 -- one transaction: holding the fold's lock to its end, no fold moves rows in between.
 SELECT pg_advisory_xact_lock(hashtext('fold_notification_rollups'));
 --> statement-breakpoint
-INSERT INTO notification_monthly_rollup
-  (month, department_id, channel, kind, status, error_code, count, sent_count, sent_seconds_sum,
-   delivered_count, delivered_seconds_sum)
-SELECT date_trunc('month', day::timestamp)::date, department_id, channel, kind, status, error_code, sum(count),
-  sum(sent_count), sum(sent_seconds_sum), sum(delivered_count), sum(delivered_seconds_sum)
-FROM notification_daily_rollup
-GROUP BY 1, 2, 3, 4, 5, 6;
---> statement-breakpoint
-INSERT INTO notification_latency_monthly_rollup (month, department_id, channel, metric, bucket, count)
-SELECT date_trunc('month', day::timestamp)::date, department_id, channel, metric, bucket, sum(count)
-FROM notification_latency_rollup
-GROUP BY 1, 2, 3, 4, 5;
---> statement-breakpoint
-INSERT INTO reminder_effectiveness_monthly_rollup
-  (month, department_id, kind, channel, reminded, returned_on_time, returned_late)
-SELECT date_trunc('month', day::timestamp)::date, department_id, kind, channel, sum(reminded),
-  sum(returned_on_time), sum(returned_late)
-FROM reminder_effectiveness_rollup
-GROUP BY 1, 2, 3, 4;
+SELECT monthly_rollups_from_daily();

@@ -82,23 +82,7 @@ BEGIN
   DELETE FROM notification_monthly_rollup;
   DELETE FROM notification_latency_monthly_rollup;
   DELETE FROM reminder_effectiveness_monthly_rollup;
-  INSERT INTO notification_monthly_rollup
-    (month, department_id, channel, kind, status, error_code, count, sent_count, sent_seconds_sum,
-     delivered_count, delivered_seconds_sum)
-  SELECT date_trunc('month', day::timestamp)::date, department_id, channel, kind, status, error_code,
-    sum(count), sum(sent_count), sum(sent_seconds_sum), sum(delivered_count), sum(delivered_seconds_sum)
-  FROM notification_daily_rollup
-  GROUP BY 1, 2, 3, 4, 5, 6;
-  INSERT INTO notification_latency_monthly_rollup (month, department_id, channel, metric, bucket, count)
-  SELECT date_trunc('month', day::timestamp)::date, department_id, channel, metric, bucket, sum(count)
-  FROM notification_latency_rollup
-  GROUP BY 1, 2, 3, 4, 5;
-  INSERT INTO reminder_effectiveness_monthly_rollup
-    (month, department_id, kind, channel, reminded, returned_on_time, returned_late)
-  SELECT date_trunc('month', day::timestamp)::date, department_id, kind, channel, sum(reminded),
-    sum(returned_on_time), sum(returned_late)
-  FROM reminder_effectiveness_rollup
-  GROUP BY 1, 2, 3, 4;
+  PERFORM monthly_rollups_from_daily();
   UPDATE stats_settings SET timezone = tz WHERE id = 1;
   IF kept_through IS NOT NULL THEN
     src := src || format(' WHERE (l.created_at AT TIME ZONE %L)::date > %L::date', old_tz, kept_through);

@@ -251,7 +251,7 @@ describe('notification rollups', () => {
     const backfill = statements.slice(
       statements.findIndex((st) => st.includes('SELECT pg_advisory_xact_lock')),
     );
-    expect(backfill).toHaveLength(4);
+    expect(backfill).toHaveLength(2);
     await sql.begin(async (tx) => {
       for (const statement of backfill) await tx.unsafe(statement);
     });

@@ -1,5 +1,5 @@
-import { CHANNELS, NOTIFICATION_KINDS, NOTIFICATION_STATUSES } from '@rappel/contracts';
-import { bigint, date, doublePrecision, pgTable, smallint, text, uuid } from 'drizzle-orm/pg-core';
+import { date, pgTable } from 'drizzle-orm/pg-core';
+import { effectivenessCountColumns, latencyCountColumns, notificationCountColumns } from './stats';
 
 /**
  * Append-only deltas of the stats rollups (schema/stats.ts). The triggers on notification_log
@@ -10,33 +10,15 @@ import { bigint, date, doublePrecision, pgTable, smallint, text, uuid } from 'dr
  */
 export const notificationDailyRollupDelta = pgTable('notification_daily_rollup_delta', {
   day: date('day').notNull(),
-  departmentId: uuid('department_id').notNull(),
-  channel: text('channel', { enum: CHANNELS }).notNull(),
-  kind: text('kind', { enum: NOTIFICATION_KINDS }).notNull(),
-  status: text('status', { enum: NOTIFICATION_STATUSES }).notNull(),
-  errorCode: text('error_code').notNull().default(''),
-  count: bigint('count', { mode: 'number' }).notNull().default(0),
-  sentCount: bigint('sent_count', { mode: 'number' }).notNull().default(0),
-  sentSecondsSum: doublePrecision('sent_seconds_sum').notNull().default(0),
-  deliveredCount: bigint('delivered_count', { mode: 'number' }).notNull().default(0),
-  deliveredSecondsSum: doublePrecision('delivered_seconds_sum').notNull().default(0),
+  ...notificationCountColumns(),
 });
 
 export const notificationLatencyRollupDelta = pgTable('notification_latency_rollup_delta', {
   day: date('day').notNull(),
-  departmentId: uuid('department_id').notNull(),
-  channel: text('channel', { enum: CHANNELS }).notNull(),
-  metric: text('metric', { enum: ['sent', 'delivered'] }).notNull(),
-  bucket: smallint('bucket').notNull(),
-  count: bigint('count', { mode: 'number' }).notNull().default(0),
+  ...latencyCountColumns(),
 });
 
 export const reminderEffectivenessRollupDelta = pgTable('reminder_effectiveness_rollup_delta', {
   day: date('day').notNull(),
-  departmentId: uuid('department_id').notNull(),
-  kind: text('kind', { enum: NOTIFICATION_KINDS }).notNull(),
-  channel: text('channel', { enum: CHANNELS }).notNull(),
-  reminded: bigint('reminded', { mode: 'number' }).notNull().default(0),
-  returnedOnTime: bigint('returned_on_time', { mode: 'number' }).notNull().default(0),
-  returnedLate: bigint('returned_late', { mode: 'number' }).notNull().default(0),
+  ...effectivenessCountColumns(),
 });

@@ -13,6 +13,48 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 
+/*
+ * The columns of each rollup after its day (or month): the same in the rollup by day, its
+ * deltas (schema/stats-deltas.ts) and the rollup by month. Functions, so each table gets
+ * columns of its own.
+ */
+
+/** Messages by department, channel, kind, status and error code, with their delays. */
+export const notificationCountColumns = () => ({
+  departmentId: uuid('department_id').notNull(),
+  channel: text('channel', { enum: CHANNELS }).notNull(),
+  kind: text('kind', { enum: NOTIFICATION_KINDS }).notNull(),
+  status: text('status', { enum: NOTIFICATION_STATUSES }).notNull(),
+  /** The provider's error code, '' when none, so failure codes are counted from here too. */
+  errorCode: text('error_code').notNull().default(''),
+  count: bigint('count', { mode: 'number' }).notNull().default(0),
+  /** Rows with a sent time, and the sum of their created→sent delays in seconds. */
+  sentCount: bigint('sent_count', { mode: 'number' }).notNull().default(0),
+  sentSecondsSum: doublePrecision('sent_seconds_sum').notNull().default(0),
+  /** Rows with a delivered time, and the sum of their created→delivered delays in seconds. */
+  deliveredCount: bigint('delivered_count', { mode: 'number' }).notNull().default(0),
+  deliveredSecondsSum: doublePrecision('delivered_seconds_sum').notNull().default(0),
+});
+
+/** A delay histogram's counts by department, channel, metric and bucket. */
+export const latencyCountColumns = () => ({
+  departmentId: uuid('department_id').notNull(),
+  channel: text('channel', { enum: CHANNELS }).notNull(),
+  metric: text('metric', { enum: ['sent', 'delivered'] }).notNull(),
+  bucket: smallint('bucket').notNull(),
+  count: bigint('count', { mode: 'number' }).notNull().default(0),
+});
+
+/** Reminders that went out by department, kind and channel, and their loans' returns. */
+export const effectivenessCountColumns = () => ({
+  departmentId: uuid('department_id').notNull(),
+  kind: text('kind', { enum: NOTIFICATION_KINDS }).notNull(),
+  channel: text('channel', { enum: CHANNELS }).notNull(),
+  reminded: bigint('reminded', { mode: 'number' }).notNull().default(0),
+  returnedOnTime: bigint('returned_on_time', { mode: 'number' }).notNull().default(0),
+  returnedLate: bigint('returned_late', { mode: 'number' }).notNull().default(0),
+});
+
 /**
  * Read model of stats-service, kept current by statement-level triggers on notification_log
  * (migration `stats_rollup`): no writer has to remember it. `day` is the row's creation date
@@ -25,19 +67,7 @@ export const notificationDailyRollup = pgTable(
   'notification_daily_rollup',
   {
     day: date('day').notNull(),
-    departmentId: uuid('department_id').notNull(),
-    channel: text('channel', { enum: CHANNELS }).notNull(),
-    kind: text('kind', { enum: NOTIFICATION_KINDS }).notNull(),
-    status: text('status', { enum: NOTIFICATION_STATUSES }).notNull(),
-    /** The provider's error code, '' when none, so failure codes are counted from here too. */
-    errorCode: text('error_code').notNull().default(''),
-    count: bigint('count', { mode: 'number' }).notNull().default(0),
-    /** Rows with a sent time, and the sum of their created→sent delays in seconds. */
-    sentCount: bigint('sent_count', { mode: 'number' }).notNull().default(0),
-    sentSecondsSum: doublePrecision('sent_seconds_sum').notNull().default(0),
-    /** Rows with a delivered time, and the sum of their created→delivered delays in seconds. */
-    deliveredCount: bigint('delivered_count', { mode: 'number' }).notNull().default(0),
-    deliveredSecondsSum: doublePrecision('delivered_seconds_sum').notNull().default(0),
+    ...notificationCountColumns(),
   },
   (t) => [
     primaryKey({ columns: [t.day, t.departmentId, t.channel, t.kind, t.status, t.errorCode] }),
@@ -56,11 +86,7 @@ export const notificationLatencyRollup = pgTable(
   'notification_latency_rollup',
   {
     day: date('day').notNull(),
-    departmentId: uuid('department_id').notNull(),
-    channel: text('channel', { enum: CHANNELS }).notNull(),
-    metric: text('metric', { enum: ['sent', 'delivered'] }).notNull(),
-    bucket: smallint('bucket').notNull(),
-    count: bigint('count', { mode: 'number' }).notNull().default(0),
+    ...latencyCountColumns(),
   },
   (t) => [
     primaryKey({ columns: [t.day, t.departmentId, t.channel, t.metric, t.bucket] }),
@@ -92,12 +118,7 @@ export const reminderEffectivenessRollup = pgTable(
   'reminder_effectiveness_rollup',
   {
     day: date('day').notNull(),
-    departmentId: uuid('department_id').notNull(),
-    kind: text('kind', { enum: NOTIFICATION_KINDS }).notNull(),
-    channel: text('channel', { enum: CHANNELS }).notNull(),
-    reminded: bigint('reminded', { mode: 'number' }).notNull().default(0),
-    returnedOnTime: bigint('returned_on_time', { mode: 'number' }).notNull().default(0),
-    returnedLate: bigint('returned_late', { mode: 'number' }).notNull().default(0),
+    ...effectivenessCountColumns(),
   },
   (t) => [
     primaryKey({ columns: [t.day, t.departmentId, t.kind, t.channel] }),
@@ -117,16 +138,7 @@ export const notificationMonthlyRollup = pgTable(
   'notification_monthly_rollup',
   {
     month: date('month').notNull(),
-    departmentId: uuid('department_id').notNull(),
-    channel: text('channel', { enum: CHANNELS }).notNull(),
-    kind: text('kind', { enum: NOTIFICATION_KINDS }).notNull(),
-    status: text('status', { enum: NOTIFICATION_STATUSES }).notNull(),
-    errorCode: text('error_code').notNull().default(''),
-    count: bigint('count', { mode: 'number' }).notNull().default(0),
-    sentCount: bigint('sent_count', { mode: 'number' }).notNull().default(0),
-    sentSecondsSum: doublePrecision('sent_seconds_sum').notNull().default(0),
-    deliveredCount: bigint('delivered_count', { mode: 'number' }).notNull().default(0),
-    deliveredSecondsSum: doublePrecision('delivered_seconds_sum').notNull().default(0),
+    ...notificationCountColumns(),
   },
   (t) => [primaryKey({ columns: [t.month, t.departmentId, t.channel, t.kind, t.status, t.errorCode] })],
 );
@@ -135,11 +147,7 @@ export const notificationLatencyMonthlyRollup = pgTable(
   'notification_latency_monthly_rollup',
   {
     month: date('month').notNull(),
-    departmentId: uuid('department_id').notNull(),
-    channel: text('channel', { enum: CHANNELS }).notNull(),
-    metric: text('metric', { enum: ['sent', 'delivered'] }).notNull(),
-    bucket: smallint('bucket').notNull(),
-    count: bigint('count', { mode: 'number' }).notNull().default(0),
+    ...latencyCountColumns(),
   },
   (t) => [primaryKey({ columns: [t.month, t.departmentId, t.channel, t.metric, t.bucket] })],
 );
@@ -148,12 +156,7 @@ export const reminderEffectivenessMonthlyRollup = pgTable(
   'reminder_effectiveness_monthly_rollup',
   {
     month: date('month').notNull(),
-    departmentId: uuid('department_id').notNull(),
-    kind: text('kind', { enum: NOTIFICATION_KINDS }).notNull(),
-    channel: text('channel', { enum: CHANNELS }).notNull(),
-    reminded: bigint('reminded', { mode: 'number' }).notNull().default(0),
-    returnedOnTime: bigint('returned_on_time', { mode: 'number' }).notNull().default(0),
-    returnedLate: bigint('returned_late', { mode: 'number' }).notNull().default(0),
+    ...effectivenessCountColumns(),
   },
   (t) => [primaryKey({ columns: [t.month, t.departmentId, t.kind, t.channel] })],
 );
