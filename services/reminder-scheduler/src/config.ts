@@ -23,7 +23,7 @@ export const schedulerEnvSchema = baseEnvSchema.extend(reminderPolicyEnvSchema.s
   RELAY_GRACE_SECONDS: envInt(10, { min: 0, max: 3600 }),
   /** A pre-due reminder later than this is recorded skipped (too_late) rather than sent. */
   MAX_REMINDER_LATENESS_MINUTES: envInt(360, { min: 1, max: 7 * 24 * 60 }),
-  /** Finished notification_log rows older than this are deleted, in days. */
+  /** Finished notification_log rows older than this are deleted, in days (the stats keep counting them). */
   LOG_RETENTION_DAYS: envInt(90, { min: 1, max: 3650 }),
   /** When set, recipient addresses of finished rows older than this are erased, in days. */
   ANONYMISE_AFTER_DAYS: z.coerce.number().int().min(1).max(3650).optional(),
