@@ -15,20 +15,23 @@
  *   1. GET /v1/stats through the app (inject: session lookup, queries, JSON), super admin and one
  *      manager, last 30 days and 365 days;
  *   2. the same read without HTTP (the queries alone);
- *   3. the naive queries over notification_log that the rollups replace (fewer rounds).
+ *   3. the naive queries over notification_log that the rollups replace (fewer rounds);
+ * then the scheduler's retention purge at 90 days (time taken; the stats must still count
+ * every seeded message).
  * Needs the test Postgres and Redis (TEST_DATABASE_URL / TEST_REDIS_URL). Everything it makes is
  * dropped at the end. Results on stdout and in bench/results/stats-<rows>.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { createMetricsRegistry } from '../packages/observability/src/index';
+import { createLogger, createMetricsRegistry } from '../packages/observability/src/index';
 import {
   closeDeliveryQueues,
   createDeliveryQueues,
   createProducerConnection,
 } from '../packages/queue/src/index';
 import { cleanupPrefix, createTestDatabase, testEnv, uniqueQueuePrefix } from '../packages/testing/src/index';
+import { retention } from '../services/reminder-scheduler/src/jobs/retention';
 import { buildApp } from '../services/stats-service/src/app';
 import { createSession } from '../services/stats-service/src/auth/sessions';
 import { loadStatsConfig } from '../services/stats-service/src/config';
@@ -214,6 +217,36 @@ try {
   };
   await app.close();
 
+  // The scheduler's daily retention purge at its default age, as it would run at 02:00 on this
+  // log: how long it takes, and that the figures it must keep are all still counted.
+  const counted = async () =>
+    Number(
+      (
+        (await sql`select sum(count)::bigint as n from notification_monthly_rollup_current`) as unknown as [
+          { n: string },
+        ]
+      )[0].n,
+    );
+  const countedBefore = await counted();
+  const purgeStart = performance.now();
+  const { deleted } = await retention({
+    db: database.db,
+    clock: { now: () => new Date() },
+    logger: createLogger('bench', 'silent'),
+    retentionDays: 90,
+    batchSize: 1_000,
+  });
+  const purgeSeconds = Math.round((performance.now() - purgeStart) / 100) / 10;
+  const countedAfter = await counted();
+  if (countedAfter !== countedBefore || countedAfter !== ROWS) {
+    throw new Error(`the purge changed the figures: ${countedBefore} counted before, ${countedAfter} after`);
+  }
+  const purge = { retentionDays: 90, deleted, seconds: purgeSeconds, countedAfter };
+  console.log(
+    `\nretention purge (90 days): ${deleted.toLocaleString('en')} messages deleted in ${purgeSeconds} s;` +
+      ` the stats still count all ${countedAfter.toLocaleString('en')}`,
+  );
+
   console.log(`\n/v1/stats with ${ROWS.toLocaleString('en')} log rows (ms)`);
   const table: Record<string, unknown> = {};
   for (const [group, entries] of Object.entries(results).filter(([, v]) => typeof v === 'object')) {
@@ -225,7 +258,7 @@ try {
   console.table(table);
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
   const file = new URL(`./results/stats-${args.smoke ? 'smoke' : ROWS}.json`, import.meta.url);
-  writeFileSync(file, `${JSON.stringify({ at: now.toISOString(), ...results }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ at: now.toISOString(), ...results, purge }, null, 2)}\n`);
 } finally {
   await closeDeliveryQueues(queues);
   await schedulerQueue.close();

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { NOTIFICATION_STATUSES } from '@rappel/contracts';
 import { notificationEvents, notificationLog } from '@rappel/db';
 import { insertNotifications, loadBorrower, notificationRowsFor } from '@rappel/outbox';
@@ -113,5 +114,15 @@ describe('retention', () => {
         batchSize: 2,
       }),
     ).toEqual({ deleted: 0, anonymised: 0 });
+  });
+
+  it("finds a deleted message's fallbacks through an index, not by reading the whole log", async () => {
+    // The foreign-key check Postgres runs for every deleted row, and the purge's unlinking.
+    h = await createHarness(NOW.toISOString());
+    const plan = await h.tdb.sql.begin(async (tx) => {
+      await tx`set local enable_seqscan = off`;
+      return tx`explain select 1 from notification_log where replaces_id = ${randomUUID()}::uuid for key share`;
+    });
+    expect(plan.map((row) => row['QUERY PLAN']).join('\n')).toContain('notification_log_replaces_idx');
   });
 });

@@ -1,0 +1,1 @@
+CREATE INDEX "notification_log_replaces_idx" ON "notification_log" USING btree ("replaces_id") WHERE "notification_log"."replaces_id" is not null;
