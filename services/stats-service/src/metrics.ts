@@ -4,9 +4,9 @@ import type postgres from 'postgres';
 import { Gauge, type Registry } from 'prom-client';
 
 /**
- * stats-service's metrics: message counts read from the monthly rollup at scrape time (all time: a dozen rows a year per key) (a gauge,
- * because a message moves between statuses; the `_total` name is the shared contract) and
- * the queue gauges.
+ * stats-service's metrics: message counts of all time, read from the monthly rollup at scrape
+ * time (a dozen rows a year per key; a gauge, because a message moves between statuses; the
+ * `_total` name is the shared contract) and the queue gauges.
  */
 export function registerStatsMetrics(registry: Registry, sql: postgres.Sql, queues: Queue[]): void {
   new Gauge({
