@@ -3,8 +3,9 @@
 -- year of stats showed the last 90 days. A purge now marks its transaction
 -- (`set_config('rappel.retention_purge', 'on', true)`) and the trigger leaves the rollups as
 -- they are: the messages go, their counts stay. Any other delete still takes its rows out.
--- The purge records its cutoff in stats_settings.history_purged_before; a rebuild keeps the
--- days up to it, which the log can no longer recompute.
+-- The trigger records how far such deletes reached (stats_settings.history_purged_before, the
+-- newest purged message's creation time); a rebuild keeps the days up to it, which the log can
+-- no longer recompute. A purge only has to mark its transaction.
 
 CREATE OR REPLACE FUNCTION notification_rollup_trigger() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -18,6 +19,9 @@ BEGIN
   IF TG_OP = 'DELETE' THEN
     -- The retention purge removes the messages, not what they counted.
     IF current_setting('rappel.retention_purge', true) = 'on' THEN
+      UPDATE stats_settings
+      SET history_purged_before = greatest(history_purged_before, (SELECT max(created_at) FROM rollup_old_rows))
+      WHERE id = 1;
       RETURN NULL;
     END IF;
     IF (SELECT count(*) FROM rollup_old_rows) <= 10000 THEN

@@ -73,10 +73,11 @@ describe('retention', () => {
       batchSize: 2,
     });
     expect(summary.deleted).toBe(7);
-    // The messages went, their counts stayed; the purge's cutoff is recorded for a rebuild.
+    // The messages went, their counts stayed; how far the purge reached is recorded for a
+    // rebuild: the newest purged message was made 120 days ago.
     expect([...(await figures())]).toEqual(before);
     const [settings] = await h.tdb.sql`select history_purged_before from stats_settings where id = 1`;
-    expect(new Date(settings!.history_purged_before)).toEqual(daysAgo(90));
+    expect(new Date(settings!.history_purged_before)).toEqual(daysAgo(120));
     const left = await h.tdb.db
       .select({
         occurrence: notificationLog.occurrence,

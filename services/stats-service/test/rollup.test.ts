@@ -287,11 +287,19 @@ describe('notification rollups', () => {
     const purge = () =>
       sql.begin(async (tx) => {
         await tx`select set_config('rappel.retention_purge', 'on', true)`;
-        await tx`update stats_settings set history_purged_before = now() - interval '100 days'`;
         return tx`delete from notification_log
           where created_at < now() - interval '100 days' and status not in ('pending', 'failed')`;
       });
     expect((await purge()).count).toBeGreaterThan(100);
+    // The trigger recorded how far the purge reached: its newest message's creation time.
+    const [{ recorded, newest }] = (await sql`
+      select (select history_purged_before from stats_settings) as recorded,
+        (select max(b.created_at) from log_before_purge b
+         where not exists (select 1 from notification_log l where l.id = b.id)) as newest`) as unknown as [
+      { recorded: string; newest: string },
+    ];
+    expect(recorded).not.toBeNull();
+    expect(recorded).toEqual(newest);
     await expectExact({ withDeltas: false, log: 'log_before_purge' });
     // Any other delete still takes its rows out.
     for (const table of ['notification_log', 'log_before_purge']) {

@@ -99,10 +99,11 @@ export const statsSettings = pgTable('stats_settings', {
   id: integer('id').primaryKey().default(1),
   timezone: text('timezone').notNull().default('Africa/Libreville'),
   /**
-   * The retention purge's latest cutoff: messages created before it may be gone from the log,
-   * but not from the rollups (a purge keeps the figures, migration `retention_keeps_figures`),
-   * so `rebuild_notification_rollups()` keeps the days up to it rather than recompute them
-   * from what is left. Null until the first purge.
+   * How far the retention purge reached: the newest purged message's creation time, set by
+   * the rollup trigger. Messages created up to it may be gone from the log but not from the
+   * rollups (a purge keeps the figures, migration `retention_keeps_figures`), so
+   * `rebuild_notification_rollups()` keeps the days up to it rather than recompute them from
+   * what is left. Null until the first purge.
    */
   historyPurgedBefore: timestamp('history_purged_before', { withTimezone: true }),
 });

@@ -1,7 +1,7 @@
 import type { NotificationStatus } from '@rappel/contracts';
-import { type Database, notificationLog, statsSettings } from '@rappel/db';
+import { type Database, notificationLog } from '@rappel/db';
 import type { Clock } from '@rappel/domain';
-import { and, eq, inArray, isNotNull, lt, notInArray, sql } from 'drizzle-orm';
+import { and, inArray, isNotNull, lt, notInArray, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 
 /** Statuses nothing will act on again. `pending` and `failed` are never purged. */
@@ -44,15 +44,9 @@ async function deleteBatch(db: Database, cutoff: Date, limit: number): Promise<n
       .for('update', { skipLocked: true });
     if (doomed.length === 0) return 0;
     const ids = doomed.map((r) => r.id);
-    // The messages go, their counts stay: the rollup trigger leaves a purge's deletes out, and
-    // a rollup rebuild keeps the days up to the cutoff (migration 0018).
+    // The messages go, their counts stay: the rollup trigger leaves a marked delete out of the
+    // stats and records how far it reached, for a rebuild (migration 0018).
     await tx.execute(sql`select set_config('rappel.retention_purge', 'on', true)`);
-    await tx
-      .update(statsSettings)
-      .set({
-        historyPurgedBefore: sql`greatest(${statsSettings.historyPurgedBefore}, ${cutoff.toISOString()}::timestamptz)`,
-      })
-      .where(eq(statsSettings.id, 1));
     // A kept row that replaced a deleted one (WhatsApp → e-mail fallback) loses the dangling link.
     await tx
       .update(notificationLog)
