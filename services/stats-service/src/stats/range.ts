@@ -47,7 +47,13 @@ export function eachDay(range: DayRange): string[] {
  * a month. `months` is null when no month lies whole inside the range (then the one piece is
  * the range, under two months); its `to` is the last whole month's last day.
  */
-export function splitByMonth(range: DayRange): { months: DayRange | null; days: DayRange[] } {
+export interface MonthSplit {
+  months: DayRange | null;
+  days: DayRange[];
+}
+
+/** The range's `MonthSplit`. */
+export function splitByMonth(range: DayRange): MonthSplit {
   const from = DateTime.fromISO(range.from, { zone: 'UTC' });
   const to = DateTime.fromISO(range.to, { zone: 'UTC' });
   const firstWhole = from.day === 1 ? from : from.plus({ months: 1 }).startOf('month');

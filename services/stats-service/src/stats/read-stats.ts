@@ -11,7 +11,7 @@ import type postgres from 'postgres';
 import type { Scope } from '../scope';
 import { failureMeaning } from './failure-codes';
 import { histogramPercentile } from './percentile';
-import { type DayRange, eachDay, splitByMonth } from './range';
+import { type DayRange, eachDay, type MonthSplit, splitByMonth } from './range';
 
 /** A message that reached its recipient's provider. */
 export const SUCCESS_STATUSES = ['sent', 'delivered', 'read'] as const satisfies NotificationStatus[];
@@ -121,17 +121,17 @@ export function createStatsReader(sql: postgres.Sql) {
   const scopeClause = (scope: Scope) => (scope.all ? sql`` : sql`and department_id = ${scope.departmentId}`);
 
   /**
-   * `columns` of a rollup's rows over `range`: the monthly view for whole months, the daily one
-   * for the rest. With `day`, the rows carry their day too (null on monthly rows).
+   * `columns` of a rollup's rows over a range cut by `splitByMonth`: the monthly view for its
+   * whole months, the daily one for the rest. With `day`, the rows carry their day too (null on
+   * monthly rows).
    */
   function rollupRows(
     views: RollupViews,
     columns: string[],
     scope: Scope,
-    range: DayRange,
+    { months, days }: MonthSplit,
     { day = false } = {},
   ) {
-    const { months, days } = splitByMonth(range);
     const inDays = days.reduce(
       (condition, piece) => sql`${condition} or day between ${piece.from}::date and ${piece.to}::date`,
       sql`false`,
@@ -147,8 +147,7 @@ export function createStatsReader(sql: postgres.Sql) {
    * The per-day series of a range's whole months (their figures come from the monthly rows), as
    * rows of the (day, status) grouping set; the other days' come with the grouping sets.
    */
-  function seriesOfWholeMonths(scope: Scope, range: DayRange) {
-    const { months } = splitByMonth(range);
+  function seriesOfWholeMonths(scope: Scope, { months }: MonthSplit) {
     if (!months) return sql``;
     return sql`union all
       select 0, 1, 1, 1, 0, 1, status, null, null, null, to_char(day, 'YYYY-MM-DD'), null,
@@ -159,6 +158,7 @@ export function createStatsReader(sql: postgres.Sql) {
   }
 
   async function read(scope: Scope, range: DayRange, lang: Language): Promise<Stats> {
+    const split = splitByMonth(range);
     const [rollup, latency, effectiveness] = await Promise.all([
       sql<RollupRow[]>`
         select grouping(status) g_status, grouping(channel) g_channel, grouping(kind) g_kind,
@@ -181,19 +181,19 @@ export function createStatsReader(sql: postgres.Sql) {
             'delivered_seconds_sum',
           ],
           scope,
-          range,
+          split,
           { day: true },
         )}) r
         group by grouping sets ((status), (channel, status), (kind), (department_id), (day, status),
           (error_code, status), ())
-        ${seriesOfWholeMonths(scope, range)}
+        ${seriesOfWholeMonths(scope, split)}
       `,
       sql<{ metric: 'sent' | 'delivered'; bucket: number; n: string }[]>`
         select metric, bucket, sum(count)::bigint n
-        from (${rollupRows(LATENCY, ['metric', 'bucket', 'count'], scope, range)}) r
+        from (${rollupRows(LATENCY, ['metric', 'bucket', 'count'], scope, split)}) r
         group by metric, bucket
       `,
-      readEffectiveness(scope, range),
+      readEffectiveness(scope, split),
     ]);
     const byStatus = zeroes(NOTIFICATION_STATUSES);
     const byKind = zeroes(NOTIFICATION_KINDS);
@@ -293,11 +293,11 @@ export function createStatsReader(sql: postgres.Sql) {
   }
 
   /**
-   * Reminders that went out in the range (by the day they were made) and what became of their
-   * loans, from reminder_effectiveness_rollup. The rate is on time over returned: a loan still
+   * Reminders that went out in the range (`split`, by the day they were made) and what became
+   * of their loans, from the effectiveness rollups. The rate is on time over returned: a loan still
    * out is counted as reminded but not yet judged.
    */
-  async function readEffectiveness(scope: Scope, range: DayRange): Promise<Stats['effectiveness']> {
+  async function readEffectiveness(scope: Scope, split: MonthSplit): Promise<Stats['effectiveness']> {
     const rows = await sql<
       { kind: NotificationKind; channel: Channel; reminded: string; on_time: string; late: string }[]
     >`
@@ -307,7 +307,7 @@ export function createStatsReader(sql: postgres.Sql) {
         EFFECTIVENESS,
         ['kind', 'channel', 'reminded', 'returned_on_time', 'returned_late'],
         scope,
-        range,
+        split,
       )}) r
       group by kind, channel
       having sum(reminded) > 0
