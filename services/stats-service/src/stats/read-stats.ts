@@ -159,7 +159,7 @@ export function createStatsReader(sql: postgres.Sql) {
 
   async function read(scope: Scope, range: DayRange, lang: Language): Promise<Stats> {
     const split = splitByMonth(range);
-    const [rollup, latency, effectiveness] = await Promise.all([
+    const [rollup, latency, effectiveness, departments] = await Promise.all([
       sql<RollupRow[]>`
         select grouping(status) g_status, grouping(channel) g_channel, grouping(kind) g_kind,
           grouping(department_id) g_department, grouping(day) g_day, grouping(error_code) g_error,
@@ -194,6 +194,10 @@ export function createStatsReader(sql: postgres.Sql) {
         group by metric, bucket
       `,
       readEffectiveness(scope, split),
+      // The departments in scope, with the figures rather than after them: a few rows, one
+      // round trip fewer on the page's path.
+      sql<{ id: string; name: string }[]>`
+        select id, name from departments where true ${scope.all ? sql`` : sql`and id = ${scope.departmentId}`}`,
     ]);
     const byStatus = zeroes(NOTIFICATION_STATUSES);
     const byKind = zeroes(NOTIFICATION_KINDS);
@@ -241,11 +245,7 @@ export function createStatsReader(sql: postgres.Sql) {
     const succeeded = SUCCESS_STATUSES.reduce((a, s) => a + byStatus[s], 0);
     const finished = succeeded + FAILURE_STATUSES.reduce((a, s) => a + byStatus[s], 0);
 
-    const names = departmentTotals.size
-      ? await sql<{ id: string; name: string }[]>`
-          select id, name from departments where id in ${sql([...departmentTotals.keys()])}`
-      : [];
-    const nameOf = new Map(names.map((d) => [d.id, d.name]));
+    const nameOf = new Map(departments.map((d) => [d.id, d.name]));
 
     const histograms = { sent: new Map<number, number>(), delivered: new Map<number, number>() };
     for (const row of latency) histograms[row.metric].set(row.bucket, Number(row.n));
