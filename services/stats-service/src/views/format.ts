@@ -20,11 +20,18 @@ export function formatPercent(value: number | null, lang: Language): string {
   }).format(value);
 }
 
-/** "45 s", "3 min 20 s", "2 h 05". */
+/**
+ * "45 s", "3 min 20 s", "2 h 05". The value is rounded to what is shown (a tenth of a second,
+ * a second, a minute) before it is split, so 119.7 reads "2 min 00 s", never "1 min 60 s".
+ */
 export function formatSeconds(value: number | null): string {
   if (value === null) return '—';
-  if (value < 60) return `${Math.round(value * 10) / 10} s`;
-  if (value < 3600)
-    return `${Math.floor(value / 60)} min ${String(Math.round(value % 60)).padStart(2, '0')} s`;
-  return `${Math.floor(value / 3600)} h ${String(Math.round((value % 3600) / 60)).padStart(2, '0')}`;
+  const tenths = Math.round(value * 10) / 10;
+  if (tenths < 60) return `${tenths} s`;
+  const seconds = Math.round(value);
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${twoDigits(seconds % 60)} s`;
+  const minutes = Math.round(value / 60);
+  return `${Math.floor(minutes / 60)} h ${twoDigits(minutes % 60)}`;
 }
+
+const twoDigits = (n: number) => String(n).padStart(2, '0');
