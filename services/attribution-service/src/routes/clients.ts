@@ -10,6 +10,7 @@ import { visibleClient, visibleDepartment } from '../lookups';
 import { writePreferences } from '../preferences/preferences';
 import { preferencesOutput } from '../preferences/preferences.schemas';
 import { clientCreate, clientListQuery, clientSchema, clientUpdate, toClientDto } from './clients.schemas';
+import { patchRow } from './patch-row';
 import { phoneField } from './phone-field';
 
 const tags = ['clients'];
@@ -86,12 +87,8 @@ export const clientRoutes: FastifyPluginAsyncZod<ServiceContext> = async (app, c
         request.body.stayStart === undefined ? current.stayStart : request.body.stayStart,
         request.body.stayEnd === undefined ? current.stayEnd : request.body.stayEnd,
       );
-      const [row] = await db
-        .update(clients)
-        .set({ ...request.body, ...(phone === undefined ? {} : { phone }) })
-        .where(eq(clients.id, current.id))
-        .returning();
-      return toClientDto(row!);
+      const changes = { ...request.body, ...(phone === undefined ? {} : { phone }) };
+      return toClientDto(await patchRow(db, clients, current, changes, () => new NotFound.client()));
     },
   );
 

@@ -9,6 +9,7 @@ import { rethrowUnique } from '../http/pg-errors';
 import { errorResponses, idParams, withConflict } from '../http/schemas';
 import { visibleDepartment, visibleItem } from '../lookups';
 import { itemCreate, itemListQuery, itemSchema, itemUpdate, toItemDto } from './items.schemas';
+import { patchRow } from './patch-row';
 
 const tags = ['items'];
 const uniqueItem = {
@@ -60,13 +61,10 @@ export const itemRoutes: FastifyPluginAsyncZod<ServiceContext> = async (app, { d
     },
     async (request) => {
       const current = await visibleItem(db, callerOf(request), request.params.id);
-      const [row] = await db
-        .update(items)
-        .set(request.body)
-        .where(eq(items.id, current.id))
-        .returning()
-        .catch((error) => rethrowUnique(error, uniqueItem));
-      return toItemDto(row!);
+      const row = await patchRow(db, items, current, request.body, () => new NotFound.item()).catch((error) =>
+        rethrowUnique(error, uniqueItem),
+      );
+      return toItemDto(row);
     },
   );
 

@@ -11,6 +11,7 @@ import { errorBodySchema, errorResponses, idParams, withConflict } from '../http
 import { visibleDepartment, visibleUser } from '../lookups';
 import { writePreferences } from '../preferences/preferences';
 import { preferencesOutput } from '../preferences/preferences.schemas';
+import { patchRow } from './patch-row';
 import { phoneField } from './phone-field';
 import { toUserDto, userCreate, userListQuery, userSchema, userUpdate } from './users.schemas';
 
@@ -91,13 +92,11 @@ export const userRoutes: FastifyPluginAsyncZod<ServiceContext> = async (app, ctx
     async (request) => {
       const current = await visibleUser(db, callerOf(request), request.params.id);
       const phone = phoneField(request.body.phone, ctx.phoneRegion);
-      const [row] = await db
-        .update(users)
-        .set({ ...request.body, ...(phone === undefined ? {} : { phone }) })
-        .where(eq(users.id, current.id))
-        .returning()
-        .catch((error) => rethrowUnique(error, emailTaken));
-      return toUserDto(row!);
+      const changes = { ...request.body, ...(phone === undefined ? {} : { phone }) };
+      const row = await patchRow(db, users, current, changes, () => new NotFound.user()).catch((error) =>
+        rethrowUnique(error, emailTaken),
+      );
+      return toUserDto(row);
     },
   );
 
