@@ -98,6 +98,8 @@ describe.skipIf(!hasKubectl && !process.env.CI).each(['dev', 'prod'])('overlay %
       const target = named(objects, hpa.spec.scaleTargetRef.kind, hpa.spec.scaleTargetRef.name);
       expect(target?.kind).toBe('Deployment');
       expect(hpa.spec.minReplicas).toBeLessThanOrEqual(hpa.spec.maxReplicas);
+      // The autoscaler owns the count: a replicas field would reset it on every apply.
+      expect(target?.spec.replicas, `${target?.metadata.name}.spec.replicas`).toBeUndefined();
     }
   });
 
