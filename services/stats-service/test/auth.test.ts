@@ -80,6 +80,31 @@ describe('sign-in', () => {
     expect(ok.headers.location).toBe('/notifications?status=failed');
   });
 
+  it('never redirects off the site, whatever next= hides in it', async () => {
+    const hostile = [
+      '/\t/evil.test',
+      '/\n/evil.test',
+      '/\\evil.test',
+      '/\\\\evil.test',
+      'https://evil.test/',
+    ];
+    const s = new Session(h.app);
+    for (const next of hostile) {
+      const page = await s.request('GET', `/sign-in?next=${encodeURIComponent(next)}`);
+      expect(page.body).toContain('name="next" value=""');
+    }
+    const token = await s.formToken('/sign-in');
+    const res = await s.request('POST', '/sign-in', {
+      form: { _csrf: token, email: h.users.managerA.email, password: PASSWORD, next: hostile[0]! },
+    });
+    expect(res.headers.location).toBe('/');
+    for (const next of hostile) {
+      const signedIn = await s.request('GET', `/sign-in?next=${encodeURIComponent(next)}`);
+      expect(signedIn.statusCode).toBe(302);
+      expect(signedIn.headers.location).toBe('/');
+    }
+  });
+
   it('blocks an account after repeated failures, even with the right password, whoever asks', async () => {
     const email = h.users.managerB.email;
     for (let i = 0; i < FREE_FAILURES; i++) {

@@ -8,9 +8,30 @@ import { CSRF_COOKIE, pageContext, sendPage } from '../plugins/web';
 import { signInPage } from '../views/pages';
 import type { RouteDeps } from './context';
 
-/** Only a local path may follow sign-in ("/x", never "//host" or "http:"). */
-export const safeNext = (next: unknown) =>
-  typeof next === 'string' && /^\/(?![/\\])/.test(next) && !next.startsWith('/sign-') ? next : null;
+const SOME_ORIGIN = 'http://x.invalid';
+/**
+ * Anything but printable ASCII, and backslashes: browsers drop tabs and newlines from a URL and
+ * read "\\" as "/"; a path taken from this site's own URLs is percent-encoded and has none.
+ */
+const UNSAFE_IN_NEXT = /[^\x21-\x7e]|\\/;
+
+/**
+ * The page to open after sign-in, or null: only a path on this site ("/x?y"), never one a
+ * browser could read as another host ("//host", "/\\host", "/<tab>/host", "https:…"), and not
+ * the sign-in pages themselves. The value is returned as given, not re-serialised.
+ */
+export function safeNext(next: unknown): string | null {
+  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//')) return null;
+  if (UNSAFE_IN_NEXT.test(next)) return null;
+  let url: URL;
+  try {
+    url = new URL(next, SOME_ORIGIN);
+  } catch {
+    return null;
+  }
+  if (url.origin !== SOME_ORIGIN || url.pathname.startsWith('/sign-')) return null;
+  return next;
+}
 
 export async function authPages(app: FastifyInstance, deps: RouteDeps) {
   const cookieName = deps.config.SESSION_COOKIE_NAME;
