@@ -71,13 +71,13 @@ export function createSchedulerProcessor(deps: SchedulerProcessorDeps) {
   };
 
   return async function processSchedulerJob(job: Job): Promise<unknown> {
-    const stop = metrics.tickDuration.startTimer({ job: job.name });
+    const stop = metrics.tickDuration.startTimer({ scheduler_job: job.name });
     try {
       const result = await run(job.name);
-      metrics.lastTick.set({ job: job.name }, clock.now().getTime() / 1000);
+      metrics.lastTick.set({ scheduler_job: job.name }, clock.now().getTime() / 1000);
       return result;
     } catch (error) {
-      metrics.tickFailures.inc({ job: job.name });
+      metrics.tickFailures.inc({ scheduler_job: job.name });
       logger.error({ err: error, job: job.name }, 'scheduler job failed');
       throw error;
     } finally {

@@ -69,7 +69,7 @@ describe('scheduler app', () => {
   });
 
   it('ticks, and says so on /metrics; probes answer', async () => {
-    const tickLine = 'rappel_scheduler_last_tick_seconds{job="fire-due-reminders"';
+    const tickLine = 'rappel_scheduler_last_tick_seconds{scheduler_job="fire-due-reminders"';
     await waitFor(
       async () => {
         for (const app of apps) {
