@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { CONFLICT_FIELDS, FieldValidationError } from './errors';
 import { preferredLanguage } from './language';
 import { isMessageKey, type MessageKey, translate } from './messages';
-import { isDatabaseUnavailable, pgErrorOf } from './pg-errors';
+import { isDatabaseUnavailable, isTransactionConflict, pgErrorOf } from './pg-errors';
 import { issueField, RequestValidationError } from './validation';
 
 export interface ErrorBody {
@@ -54,8 +54,9 @@ export function toErrorBody(error: FastifyError | Error, lang: Language): ErrorB
     });
   }
   const fastifyError = error as FastifyError;
-  // Postgres down or restarting: the caller may retry, and nothing was written by halves.
-  if (isDatabaseUnavailable(error))
+  // Postgres down or restarting, or a transaction rolled back as a deadlock victim (40P01) or
+  // for a serialization conflict (40001): the caller may retry, nothing was written by halves.
+  if (isDatabaseUnavailable(error) || isTransactionConflict(error))
     return body(503, 'SERVICE_UNAVAILABLE', translate('SERVICE_UNAVAILABLE', lang));
   const pg = pgErrorOf(error);
   // Safety net: a constraint or data error that slipped past validation is still the caller's.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toErrorBody } from './error-handler';
-import { isDatabaseUnavailable } from './pg-errors';
+import { isDatabaseUnavailable, isTransactionConflict } from './pg-errors';
 
 const withCode = (code: string, message = 'boom') => Object.assign(new Error(message), { code });
 
@@ -35,5 +35,27 @@ describe('isDatabaseUnavailable', () => {
       error: 'Service Unavailable',
     });
     expect(body.message).not.toContain('insert');
+  });
+});
+
+describe('isTransactionConflict', () => {
+  it('recognises a deadlock victim and a serialization failure, wrapped or not, and nothing else', () => {
+    for (const code of ['40P01', '40001']) {
+      expect(isTransactionConflict(withCode(code))).toBe(true);
+      expect(isTransactionConflict(new Error('Failed query', { cause: withCode(code) }))).toBe(true);
+    }
+    for (const code of ['23505', '40002', '57P01', 'ECONNRESET']) {
+      expect(isTransactionConflict(withCode(code))).toBe(false);
+    }
+  });
+
+  it('makes the answer a 503 the caller may retry, not a 500 internal error', () => {
+    const deadlock = new Error('Failed query: update "scheduled_reminders"…', {
+      cause: withCode('40P01', 'deadlock detected'),
+    });
+    const body = toErrorBody(deadlock, 'fr');
+    expect(body).toMatchObject({ statusCode: 503, code: 'SERVICE_UNAVAILABLE' });
+    expect(body.message).not.toContain('deadlock');
+    expect(body.message).not.toContain('scheduled_reminders');
   });
 });

@@ -16,6 +16,15 @@ export function pgErrorOf(error: unknown): PgError | null {
   return null;
 }
 
+/**
+ * True when Postgres rolled the transaction back to break a deadlock (40P01) or a serialization
+ * conflict (40001): nothing of it was written, and running it again is expected to succeed.
+ */
+export function isTransactionConflict(error: unknown): boolean {
+  const code = pgErrorOf(error)?.code;
+  return code === '40P01' || code === '40001';
+}
+
 /** True when `error` is a unique violation of `constraint`. */
 export function isUniqueViolation(error: unknown, constraint: string): boolean {
   const pg = pgErrorOf(error);
