@@ -30,6 +30,51 @@ describe('whatsapp-sender config', () => {
     expect(config.TWILIO_CONTENT_SIDS['loan_created:fr']).toMatch(/^HX/);
   });
 
+  describe('the inbound URL', () => {
+    const twilio = (urls: Record<string, string>) =>
+      loadWhatsAppSenderConfig({
+        ...base,
+        TWILIO_ACCOUNT_SID: sid,
+        TWILIO_AUTH_TOKEN: 't'.repeat(32),
+        TWILIO_WHATSAPP_FROM: 'whatsapp:+14155238886',
+        ...urls,
+      });
+    const inboundUrl = (urls: Record<string, string>) => twilioSettings(twilio(urls))?.inboundUrl;
+
+    it('defaults to /twilio/inbound beside /twilio/status, keeping a path prefix', () => {
+      expect(inboundUrl({ TWILIO_STATUS_CALLBACK_URL: 'https://rappel.example/twilio/status' })).toBe(
+        'https://rappel.example/twilio/inbound',
+      );
+      expect(inboundUrl({ TWILIO_STATUS_CALLBACK_URL: 'https://hotel.example/rappel/twilio/status' })).toBe(
+        'https://hotel.example/rappel/twilio/inbound',
+      );
+      expect(
+        inboundUrl({ TWILIO_STATUS_CALLBACK_URL: 'https://hotel.example:8443/a/b/twilio/status?site=1' }),
+      ).toBe('https://hotel.example:8443/a/b/twilio/inbound');
+    });
+
+    it('is taken as given when set', () => {
+      expect(
+        inboundUrl({
+          TWILIO_STATUS_CALLBACK_URL: 'https://hotel.example/rappel/twilio/status',
+          TWILIO_INBOUND_URL: 'https://hooks.example/wa/in',
+        }),
+      ).toBe('https://hooks.example/wa/in');
+    });
+
+    it('must be set when the status URL is not …/twilio/status: it cannot be guessed', () => {
+      expect(() =>
+        twilio({ TWILIO_STATUS_CALLBACK_URL: 'https://hooks.example/wa/status-callback' }),
+      ).toThrow(/TWILIO_INBOUND_URL/);
+      expect(
+        inboundUrl({
+          TWILIO_STATUS_CALLBACK_URL: 'https://hooks.example/wa/status-callback',
+          TWILIO_INBOUND_URL: 'https://hooks.example/wa/inbound',
+        }),
+      ).toBe('https://hooks.example/wa/inbound');
+    });
+  });
+
   it('lists every missing or malformed Twilio setting at once', () => {
     try {
       loadWhatsAppSenderConfig({

@@ -48,7 +48,10 @@ export const whatsappSenderEnvSchema = baseEnvSchema
     TWILIO_API_BASE_URL: z.url().default('https://api.twilio.com'),
     /** Public URL of POST /twilio/status, as Twilio calls it (signatures are computed over it). */
     TWILIO_STATUS_CALLBACK_URL: envOptional(z.url()),
-    /** Public URL of POST /twilio/inbound; default: same origin as the status callback. */
+    /**
+     * Public URL of POST /twilio/inbound. Default: beside the status callback, path prefix kept
+     * (…/twilio/status → …/twilio/inbound); required when the status URL does not end so.
+     */
     TWILIO_INBOUND_URL: envOptional(z.url()),
     TWILIO_CONTENT_SIDS: contentSids,
     /** BullMQ limiter across every worker of the queue, in messages per second. */
@@ -76,6 +79,13 @@ export const whatsappSenderEnvSchema = baseEnvSchema
             code: 'custom',
             path: ['TWILIO_STATUS_CALLBACK_URL'],
             message: 'required with Twilio: the public URL of POST /twilio/status',
+          });
+        else if (!env.TWILIO_INBOUND_URL && !inboundUrlBeside(env.TWILIO_STATUS_CALLBACK_URL))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['TWILIO_INBOUND_URL'],
+            message:
+              'required when TWILIO_STATUS_CALLBACK_URL does not end with /twilio/status: the public URL of POST /twilio/inbound',
           });
       }
       // Runs even when another variable is malformed, so every problem is listed at once.
@@ -109,7 +119,20 @@ export function twilioSettings(config: WhatsAppSenderConfig): TwilioSettings | n
     from: TWILIO_WHATSAPP_FROM,
     apiBaseUrl: config.TWILIO_API_BASE_URL,
     statusCallbackUrl: TWILIO_STATUS_CALLBACK_URL,
-    inboundUrl:
-      config.TWILIO_INBOUND_URL ?? new URL('/twilio/inbound', TWILIO_STATUS_CALLBACK_URL).toString(),
+    // Never '' after loadConfig, which requires TWILIO_INBOUND_URL when it cannot be derived
+    // (and '' would only refuse every inbound message).
+    inboundUrl: config.TWILIO_INBOUND_URL ?? inboundUrlBeside(TWILIO_STATUS_CALLBACK_URL) ?? '',
   };
+}
+
+/**
+ * POST /twilio/inbound's public URL beside POST /twilio/status's, path prefix kept: behind a
+ * proxy at `https://h/rappel/`, `https://h/rappel/twilio/status` → `https://h/rappel/twilio/inbound`
+ * (Twilio signs the URL it calls, prefix included). Null when the status URL does not end with
+ * /twilio/status: a proxy that rewrites paths some other way cannot be guessed.
+ */
+export function inboundUrlBeside(statusUrl: string): string | null {
+  if (!URL.canParse(statusUrl)) return null;
+  const status = new URL(statusUrl);
+  return status.pathname.endsWith('/twilio/status') ? new URL('inbound', status).toString() : null;
 }
