@@ -38,7 +38,9 @@ export interface AppDeps {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
-    trustProxy: true,
+    // X-Forwarded-For only from the proxies named in TRUST_PROXY: request.ip keys the sign-in
+    // rate limit, and a client that reaches the service directly could choose its own.
+    trustProxy: deps.config.TRUST_PROXY ? [...deps.config.TRUST_PROXY] : false,
     // Signed links carry their token in the path (/p/<token>): longer than the default 100.
     routerOptions: { maxParamLength: 1_000 },
   }) as unknown as FastifyInstance;

@@ -165,6 +165,46 @@ describe('sign-in rate limit per IP', () => {
       await strict.close();
     }
   });
+
+  /** Sign-in attempts, each from a new session with the given X-Forwarded-For. */
+  async function attempts(app: Harness['app'], forwardedFor: (i: number) => string, count: number) {
+    const codes: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const s = new Session(app);
+      const token = await s.formToken('/sign-in');
+      const res = await s.request('POST', '/sign-in', {
+        form: { _csrf: token, email: 'x@hotel.test', password: 'wrong' },
+        headers: { 'x-forwarded-for': forwardedFor(i) },
+      });
+      codes.push(res.statusCode);
+    }
+    return codes;
+  }
+
+  it('counts by the TCP peer by default: a made-up X-Forwarded-For does not escape the limit', async () => {
+    const strict = await startHarness('ratelimit-xff', { SIGN_IN_RATE_LIMIT_PER_MINUTE: '2' });
+    try {
+      expect(await attempts(strict.app, (i) => `203.0.113.${i + 1}`, 3)).toEqual([401, 401, 429]);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('believes X-Forwarded-For from the proxies named in TRUST_PROXY', async () => {
+    const behindProxy = await startHarness('ratelimit-proxy', {
+      SIGN_IN_RATE_LIMIT_PER_MINUTE: '2',
+      TRUST_PROXY: '127.0.0.1',
+    });
+    try {
+      // inject() comes from 127.0.0.1, the trusted proxy: each forwarded client has its own count.
+      expect(await attempts(behindProxy.app, (i) => `203.0.113.${i + 1}`, 3)).toEqual([401, 401, 401]);
+      expect(await attempts(behindProxy.app, () => '198.51.100.7', 3)).toEqual([401, 401, 429]);
+      // The rightmost address not a trusted proxy counts, not what the client wrote before it.
+      expect(await attempts(behindProxy.app, (i) => `192.0.2.${i + 1}, 198.51.100.7`, 1)).toEqual([429]);
+    } finally {
+      await behindProxy.close();
+    }
+  });
 });
 
 describe('cookie settings', () => {
