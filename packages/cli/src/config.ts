@@ -1,4 +1,4 @@
-import { baseEnvSchema, envInt, loadConfig, reminderPolicyEnvSchema } from '@rappel/config';
+import { baseEnvSchema, envInt, envOptional, loadConfig, reminderPolicyEnvSchema } from '@rappel/config';
 import { z } from 'zod';
 
 /** An unset variable and an empty one mean the same: not configured. */
@@ -24,7 +24,7 @@ export const cliEnvSchema = baseEnvSchema.extend(reminderPolicyEnvSchema.shape).
   /** Finished notification_log rows older than this are deleted by `purge`, in days. */
   LOG_RETENTION_DAYS: envInt(90, { min: 1, max: 3650 }),
   /** When set, `purge` also erases recipient addresses of finished rows older than this, in days. */
-  ANONYMISE_AFTER_DAYS: z.coerce.number().int().min(1).max(3650).optional(),
+  ANONYMISE_AFTER_DAYS: envOptional(z.coerce.number().int().min(1).max(3650)),
 });
 
 export type CliConfig = ReturnType<typeof loadCliConfig>;

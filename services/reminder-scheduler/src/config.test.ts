@@ -21,6 +21,13 @@ describe('scheduler config', () => {
     expect(c.ANONYMISE_AFTER_DAYS).toBeUndefined();
   });
 
+  it('reads an empty optional setting (`ANONYMISE_AFTER_DAYS=` in a .env file) as unset', () => {
+    const env = { DATABASE_URL: 'postgres://x@localhost/rappel' };
+    expect(parseSchedulerConfig({ ...env, ANONYMISE_AFTER_DAYS: '' }).ANONYMISE_AFTER_DAYS).toBeUndefined();
+    expect(parseSchedulerConfig({ ...env, ANONYMISE_AFTER_DAYS: '365' }).ANONYMISE_AFTER_DAYS).toBe(365);
+    expect(() => parseSchedulerConfig({ ...env, ANONYMISE_AFTER_DAYS: '0' })).toThrow(/ANONYMISE_AFTER_DAYS/);
+  });
+
   it('lists every bad value at once', () => {
     try {
       parseSchedulerConfig({ DATABASE_URL: 'mysql://x', DAILY_REPORT_TIME: '7h30', FIRE_BATCH_SIZE: '0' });

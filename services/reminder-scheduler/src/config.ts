@@ -1,4 +1,11 @@
-import { baseEnvSchema, envInt, loadConfig, localTime, reminderPolicyEnvSchema } from '@rappel/config';
+import {
+  baseEnvSchema,
+  envInt,
+  envOptional,
+  loadConfig,
+  localTime,
+  reminderPolicyEnvSchema,
+} from '@rappel/config';
 import { z } from 'zod';
 
 /** reminder-scheduler settings. Intervals in seconds, ages in days, wall-clock times in APP_TIMEZONE. */
@@ -26,7 +33,7 @@ export const schedulerEnvSchema = baseEnvSchema.extend(reminderPolicyEnvSchema.s
   /** Finished notification_log rows older than this are deleted, in days (the stats keep counting them). */
   LOG_RETENTION_DAYS: envInt(90, { min: 1, max: 3650 }),
   /** When set, recipient addresses of finished rows older than this are erased, in days. */
-  ANONYMISE_AFTER_DAYS: z.coerce.number().int().min(1).max(3650).optional(),
+  ANONYMISE_AFTER_DAYS: envOptional(z.coerce.number().int().min(1).max(3650)),
   RETENTION_TIME: localTime('02:00'),
   DAILY_REPORT_TIME: localTime('07:30'),
 });
