@@ -151,6 +151,7 @@ export async function buildWhatsAppService(deps: WhatsAppServiceDeps): Promise<W
   await app.register(consolePageRoutes, {
     dir: config.WHATSAPP_CONSOLE_DIR,
     active: sender.provider === 'console',
+    zone: config.APP_TIMEZONE,
   });
   return { app, worker, queues, registry, sender, fallback, processor };
 }

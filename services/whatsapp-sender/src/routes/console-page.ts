@@ -1,3 +1,4 @@
+import { formatDateTime } from '@rappel/templates';
 import type { FastifyInstance } from 'fastify';
 import { readConsoleRecords } from '../console-sender';
 
@@ -7,17 +8,24 @@ const escapeHtml = (s: string) =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
   );
 
-const dateFr = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'medium', timeStyle: 'medium' });
+export interface ConsolePageOptions {
+  /** Where the console transport writes (WHATSAPP_CONSOLE_DIR). */
+  dir: string;
+  /** Whether the console transport is the one in use. */
+  active: boolean;
+  /** The site's IANA zone (APP_TIMEZONE): times are shown in it, as on every page, not the server's. */
+  zone: string;
+}
 
 /** GET /whatsapp: what the console transport recorded (a machine without Twilio credentials). */
-export async function consolePageRoutes(app: FastifyInstance, options: { dir: string; active: boolean }) {
+export async function consolePageRoutes(app: FastifyInstance, options: ConsolePageOptions) {
   app.get('/whatsapp', { schema: { hide: true } }, async (_request, reply) => {
     const records = options.active ? await readConsoleRecords(options.dir) : [];
     const rows = records
       .map(
         (
           r,
-        ) => `<tr><td>${escapeHtml(dateFr.format(new Date(r.at)))}</td><td>${escapeHtml(r.to)}</td><td>${escapeHtml(r.kind)}</td>
+        ) => `<tr><td>${escapeHtml(formatDateTime(new Date(r.at), options.zone, 'fr'))}</td><td>${escapeHtml(r.to)}</td><td>${escapeHtml(r.kind)}</td>
 <td><pre>${escapeHtml(r.body)}</pre>${
           r.contentSid
             ? `<p>Modèle ${escapeHtml(r.contentSid)} : <code>${escapeHtml(JSON.stringify(r.contentVariables))}</code></p>`
