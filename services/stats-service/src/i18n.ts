@@ -79,6 +79,8 @@ const fr = {
   unsubscribeText: 'Vous ne recevrez plus de messages de Rappel par e-mail.',
   unsubscribeConfirm: 'Confirmer le désabonnement',
   unsubscribed: 'C’est fait : vous ne recevrez plus d’e-mails de Rappel.',
+  unsubscribedHowToUndo:
+    'Pour recevoir à nouveau nos e-mails ou changer vos préférences, suivez le lien « Gérer mes préférences de notification » présent dans chacun de nos messages.',
   forbiddenTitle: 'Accès refusé',
   forbiddenText: 'Cette page est réservée aux responsables de département.',
   notFoundTitle: 'Introuvable',
@@ -196,6 +198,8 @@ const en: Record<MessageKey, string> = {
   unsubscribeText: 'You will no longer receive Rappel messages by e-mail.',
   unsubscribeConfirm: 'Confirm unsubscribe',
   unsubscribed: 'Done: you will no longer receive Rappel e-mails.',
+  unsubscribedHowToUndo:
+    'To receive our e-mails again or change your preferences, follow the “Manage my notification preferences” link in any of our messages.',
   forbiddenTitle: 'Access denied',
   forbiddenText: 'This page is for department managers.',
   notFoundTitle: 'Not found',

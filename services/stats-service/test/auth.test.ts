@@ -293,6 +293,10 @@ describe('preferences', () => {
       payload: 'List-Unsubscribe=One-Click',
     });
     expect(res.statusCode).toBe(200);
+    // Holding the List-Unsubscribe URL allows no more than unsubscribing: no preferences link.
+    expect(res.body).not.toContain('/p/');
+    expect(confirm.body).not.toContain('/p/');
+    expect(res.body).toContain('Gérer mes préférences de notification');
     const [row] = await h.database.db
       .select()
       .from(notificationPreferences)
@@ -300,5 +304,15 @@ describe('preferences', () => {
     expect(row).toMatchObject({ emailEnabled: false, reminderD1: true });
     const prefsToken = linkToken({ type: 'client', id: h.clientA.id }, 'prefs', LINK_SECRET, new Date(), 30);
     expect((await h.app.inject({ method: 'POST', url: `/u/${prefsToken}` })).statusCode).toBe(404);
+  });
+
+  it('points a user who unsubscribed to their own preferences page, behind sign-in', async () => {
+    const owner = { type: 'user' as const, id: h.users.userA.id };
+    const token = linkToken(owner, 'unsubscribe', LINK_SECRET, new Date(), 30);
+    const res = await h.app.inject({ method: 'POST', url: `/u/${token}?lang=en` });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('Done: you will no longer receive Rappel e-mails.');
+    expect(res.body).toContain('href="/preferences"');
+    expect(res.body).not.toContain('/p/');
   });
 });

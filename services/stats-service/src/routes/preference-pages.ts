@@ -1,5 +1,5 @@
 import { clients, users } from '@rappel/db';
-import { type ChannelPreferences, linkToken, toWhatsAppE164, verifyLink } from '@rappel/domain';
+import { type ChannelPreferences, toWhatsAppE164, verifyLink } from '@rappel/domain';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CountryCode } from 'libphonenumber-js';
@@ -141,10 +141,7 @@ export async function preferencePages(app: FastifyInstance, deps: RouteDeps) {
   app.get('/u/:token', async (request, reply) => {
     const link = await linkOwner(request, reply, 'unsubscribe');
     if (!link) return;
-    return sendPage(
-      reply,
-      unsubscribePage(pageContext(request, reply), link.token, false, prefsHref(link.owner)),
-    );
+    return sendPage(reply, unsubscribePage(pageContext(request, reply), link.token, false, link.owner.type));
   });
   // RFC 8058: a mail client POSTs `List-Unsubscribe=One-Click` with no cookie and no CSRF
   // token; the signed link itself is the authority, and the action only turns e-mail off.
@@ -156,12 +153,6 @@ export async function preferencePages(app: FastifyInstance, deps: RouteDeps) {
       { recipientType: link.owner.type, recipientId: link.owner.id },
       'unsubscribed from e-mail',
     );
-    return sendPage(
-      reply,
-      unsubscribePage(pageContext(request, reply), link.token, true, prefsHref(link.owner)),
-    );
+    return sendPage(reply, unsubscribePage(pageContext(request, reply), link.token, true, link.owner.type));
   });
-
-  const prefsHref = (owner: Owner) =>
-    `/p/${linkToken(owner, 'prefs', secret, deps.now(), deps.config.LINK_TTL_DAYS)}`;
 }

@@ -26,12 +26,27 @@ export function messagePage(ctx: PageContext, titleKey: MessageKey, textKey: Mes
   return layout(ctx, ctx.t(titleKey), 'none', body);
 }
 
-export function unsubscribePage(ctx: PageContext, token: string, done: boolean, prefsHref: string): string {
+/**
+ * The one-click unsubscribe page. Once done it links to no signed preferences page: the
+ * unsubscribe link is in the List-Unsubscribe header, seen by mail gateways and clients, and
+ * holding it must not allow more than turning e-mail off. A client is pointed to the
+ * preferences link in their messages, a user to /preferences (behind sign-in).
+ */
+export function unsubscribePage(
+  ctx: PageContext,
+  token: string,
+  done: boolean,
+  ownerType: 'client' | 'user',
+): string {
   const { t } = ctx;
+  const undo =
+    ownerType === 'user'
+      ? html`<p><a href="/preferences">${t('preferences')}</a></p>`
+      : html`<p>${t('unsubscribedHowToUndo')}</p>`;
   const body = html`<section class="panel narrow"><h1>${t('unsubscribeTitle')}</h1>
 ${
   done
-    ? html`<p class="notice" role="status">${t('unsubscribed')}</p><p><a href="${prefsHref}">${t('preferences')}</a></p>`
+    ? html`<p class="notice" role="status">${t('unsubscribed')}</p>${undo}`
     : html`<p>${t('unsubscribeText')}</p>
 <form method="post" action="/u/${token}">${csrfField(ctx)}<button class="danger">${t('unsubscribeConfirm')}</button></form>`
 }</section>`;
