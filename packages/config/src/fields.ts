@@ -1,3 +1,4 @@
+import { type CountryCode, isSupportedCountry } from 'libphonenumber-js';
 import { z } from 'zod';
 
 /** Environment values are strings; these helpers read them into typed values. */
@@ -21,6 +22,17 @@ export const ianaZone = z
       return false;
     }
   }, 'must be an IANA time zone such as Africa/Libreville');
+
+/** ISO 3166 region (two capital letters, one libphonenumber knows) of phone numbers typed without a country code. */
+export const phoneRegion = (defaultValue: CountryCode) =>
+  z
+    .string()
+    .default(defaultValue)
+    .refine(
+      (region) => /^[A-Z]{2}$/.test(region) && isSupportedCountry(region),
+      'must be a two-letter ISO 3166 region such as GA',
+    )
+    .transform((region) => region as CountryCode);
 
 /** "HH:MM", 24-hour. */
 export const localTime = (defaultValue: string) =>

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { envBoolean, envInt } from './fields';
 import { ConfigError, loadConfig } from './load-config';
-import { baseEnvSchema, reminderPolicyEnvSchema } from './schemas';
+import { baseEnvSchema, phoneRegionEnvSchema, reminderPolicyEnvSchema } from './schemas';
 
 const schema = baseEnvSchema.extend(reminderPolicyEnvSchema.shape);
 
@@ -33,5 +33,21 @@ describe('loadConfig', () => {
     expect(loadConfig(s, { A: 'true', B: '7' })).toEqual({ A: true, B: 7 });
     expect(loadConfig(s, {})).toEqual({ A: false, B: 5 });
     expect(() => loadConfig(s, { B: '0' })).toThrow(ConfigError);
+  });
+
+  it('reads the phone region shared by attribution-service and stats-service', () => {
+    const env = { DATABASE_URL: 'postgres://localhost/rappel' };
+    const regional = baseEnvSchema.extend(phoneRegionEnvSchema.shape);
+    expect(loadConfig(regional, env).PHONE_DEFAULT_REGION).toBe('GA');
+    expect(loadConfig(regional, { ...env, PHONE_DEFAULT_REGION: 'FR' }).PHONE_DEFAULT_REGION).toBe('FR');
+    for (const bad of ['XX', 'fr', 'FRA', ''])
+      expect(() => loadConfig(regional, { ...env, PHONE_DEFAULT_REGION: bad }), bad).toThrow(
+        /PHONE_DEFAULT_REGION/,
+      );
+  });
+
+  it('names a renamed setting instead of ignoring it', () => {
+    const env = { DATABASE_URL: 'postgres://localhost/rappel', DEFAULT_PHONE_REGION: 'FR' };
+    expect(() => loadConfig(schema, env)).toThrow(/DEFAULT_PHONE_REGION: renamed PHONE_DEFAULT_REGION/);
   });
 });

@@ -22,6 +22,14 @@ function deepFreeze<T>(value: T): DeepReadonly<T> {
 }
 
 /**
+ * Settings that were renamed, by their old name. A site that still sets the old name is told so
+ * rather than silently getting the default.
+ */
+export const RENAMED_SETTINGS: Readonly<Record<string, string>> = {
+  DEFAULT_PHONE_REGION: 'PHONE_DEFAULT_REGION',
+};
+
+/**
  * Parses an environment once, with every problem reported together.
  * Pure: pass `process.env` from `main.ts`, a literal object from tests.
  */
@@ -30,10 +38,14 @@ export function loadConfig<S extends z.ZodType>(
   env: Record<string, string | undefined>,
 ): DeepReadonly<z.output<S>> {
   const result = schema.safeParse(env);
-  if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
-    );
+  const renamed = Object.entries(RENAMED_SETTINGS)
+    .filter(([old]) => env[old] !== undefined)
+    .map(([old, now]) => `${old}: renamed ${now}; set that instead`);
+  if (!result.success || renamed.length > 0) {
+    throw new ConfigError([
+      ...renamed,
+      ...(result.error?.issues ?? []).map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+    ]);
   }
   return deepFreeze(result.data);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envBoolean, envInt, ianaZone, localTime, postgresUrl, redisUrl } from './fields';
+import { envBoolean, envInt, ianaZone, localTime, phoneRegion, postgresUrl, redisUrl } from './fields';
 
 /** Settings every service reads. */
 export const baseEnvSchema = z.object({
@@ -37,6 +37,14 @@ export const httpEnvSchema = z.object({
   PORT: envInt(3000, { min: 0, max: 65535 }),
   /** Public base URL of stats-service, used in links inside messages. */
   PUBLIC_BASE_URL: z.url().default('http://localhost:3004'),
+});
+
+/**
+ * Reading phone numbers typed without a country code: by attribution-service (clients' and
+ * staff's numbers) and stats-service (the WhatsApp number on the preferences page), alike.
+ */
+export const phoneRegionEnvSchema = z.object({
+  PHONE_DEFAULT_REGION: phoneRegion('GA'),
 });
 
 /** Signs the preference links in messages. */

@@ -1,19 +1,19 @@
-import { baseEnvSchema, envInt, httpEnvSchema, loadConfig, reminderPolicyEnvSchema } from '@rappel/config';
-import type { CountryCode } from '@rappel/domain';
-import { isSupportedCountry } from 'libphonenumber-js';
-import { z } from 'zod';
+import {
+  baseEnvSchema,
+  envInt,
+  httpEnvSchema,
+  loadConfig,
+  phoneRegionEnvSchema,
+  reminderPolicyEnvSchema,
+} from '@rappel/config';
 
 export const attributionEnvSchema = baseEnvSchema
   .extend(reminderPolicyEnvSchema.shape)
   .extend(httpEnvSchema.shape)
+  /** PHONE_DEFAULT_REGION: national numbers ("06 12 34 56") are read in it; shared with stats-service. */
+  .extend(phoneRegionEnvSchema.shape)
   .extend({
     PORT: envInt(3001, { min: 0, max: 65535 }),
-    /** ISO 3166 region used to read national phone numbers ("06 12 34 56" in Gabon). */
-    DEFAULT_PHONE_REGION: z
-      .string()
-      .default('GA')
-      .refine(isSupportedCountry, 'must be a two-letter ISO 3166 region such as GA')
-      .transform((region) => region as CountryCode),
     /** Largest accepted request body, in bytes. */
     BODY_LIMIT_BYTES: envInt(64 * 1024, { min: 1024, max: 10 * 1024 * 1024 }),
   });

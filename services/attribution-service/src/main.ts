@@ -28,7 +28,7 @@ const app = await buildApp({
   publisher: createOutboxPublisher({ queues, logger }),
   clock: systemClock,
   policy: reminderPolicyFromConfig(config),
-  phoneRegion: config.DEFAULT_PHONE_REGION,
+  phoneRegion: config.PHONE_DEFAULT_REGION,
   logger: loggerOptions(SERVICE, config.LOG_LEVEL),
   bodyLimit: config.BODY_LIMIT_BYTES,
   readinessChecks: {

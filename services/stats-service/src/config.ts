@@ -6,6 +6,7 @@ import {
   httpEnvSchema,
   linkSigningEnvSchema,
   loadConfig,
+  phoneRegionEnvSchema,
 } from '@rappel/config';
 import { z } from 'zod';
 
@@ -52,6 +53,8 @@ export const trustProxySetting = z
 export const statsEnvSchema = baseEnvSchema
   .extend(httpEnvSchema.shape)
   .extend(linkSigningEnvSchema.shape)
+  /** PHONE_DEFAULT_REGION: numbers typed on the preferences page are read in it; shared with attribution-service. */
+  .extend(phoneRegionEnvSchema.shape)
   .extend({
     PORT: envInt(3004, { min: 0, max: 65535 }),
     /** Signs the CSRF cookie. At least 32 random characters. */
@@ -79,11 +82,6 @@ export const statsEnvSchema = baseEnvSchema
     SIGN_IN_RATE_LIMIT_PER_MINUTE: envInt(10, { min: 1, max: 10_000 }),
     /** Seconds between two folds of the rollup deltas into the rollups (`fold_notification_rollups()`). */
     ROLLUP_FOLD_INTERVAL_SECONDS: envInt(5, { min: 1, max: 3600 }),
-    /** Country used to read national phone numbers typed on the preferences page. */
-    PHONE_DEFAULT_REGION: z
-      .string()
-      .regex(/^[A-Z]{2}$/)
-      .default('GA'),
   });
 
 export type StatsConfig = ReturnType<typeof loadStatsConfig>;
