@@ -1,9 +1,10 @@
-import { clients, loans } from '@rappel/db';
+import { clients, departments, items, loans, notificationPreferences, rooms, users } from '@rappel/db';
 import { DEFAULT_REMINDER_POLICY } from '@rappel/domain';
 import { count, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app';
+import { type MessageKey, translate } from '../src/http/messages';
 import { type Harness, startHarness } from './harness';
 
 let h: Harness;
@@ -208,5 +209,261 @@ describe('names carrying markup', () => {
     const read = await h.api('GET', `/v1/clients/${res.json().id}`);
     expect(read.headers['content-type']).toMatch(/^application\/json/);
     expect(read.json().fullName).toBe(fullName);
+  });
+});
+
+describe('text and dates Postgres cannot store are refused on their field', () => {
+  const tables = [departments, users, clients, rooms, items, loans, notificationPreferences];
+  const rowCounts = () =>
+    Promise.all(tables.map(async (t) => (await h.db.select({ n: count() }).from(t))[0]!.n));
+  const cursorFor = (createdAt: string) =>
+    Buffer.from(JSON.stringify([createdAt, s.item.id])).toString('base64url');
+
+  type Case = [
+    string,
+    'GET' | 'POST' | 'PATCH' | 'PUT',
+    () => string,
+    () => Promise<unknown>,
+    string,
+    MessageKey,
+  ];
+  const control: MessageKey = 'field.control_character';
+  const year: MessageKey = 'field.year_out_of_range';
+  const dept = () => ({ departmentId: s.department.id });
+  const cases: Case[] = [
+    [
+      'NUL in a client fullName',
+      'POST',
+      () => '/v1/clients',
+      async () => ({ ...dept(), kind: 'guest', fullName: 'Awa\u0000' }),
+      'fullName',
+      control,
+    ],
+    [
+      'NUL in a patched client fullName',
+      'PATCH',
+      () => `/v1/clients/${s.client.id}`,
+      async () => ({ fullName: 'A\u0000B' }),
+      'fullName',
+      control,
+    ],
+    [
+      'NUL in a roomNumber',
+      'POST',
+      () => '/v1/clients',
+      async () => ({ ...dept(), kind: 'guest', fullName: 'A', roomNumber: '2\u00001' }),
+      'roomNumber',
+      control,
+    ],
+    [
+      'NUL in a phone',
+      'POST',
+      () => '/v1/clients',
+      async () => ({ ...dept(), kind: 'guest', fullName: 'A', phone: '06 12\u0000 34 56' }),
+      'phone',
+      control,
+    ],
+    [
+      'a bell in a client fullName',
+      'POST',
+      () => '/v1/clients',
+      async () => ({ ...dept(), kind: 'guest', fullName: 'A\u0007B' }),
+      'fullName',
+      control,
+    ],
+    [
+      'a line break inside a client fullName',
+      'POST',
+      () => '/v1/clients',
+      async () => ({ ...dept(), kind: 'guest', fullName: 'Awa\nNdong' }),
+      'fullName',
+      control,
+    ],
+    [
+      'a C1 control in a client fullName',
+      'POST',
+      () => '/v1/clients',
+      async () => ({ ...dept(), kind: 'guest', fullName: 'A\u0085B' }),
+      'fullName',
+      control,
+    ],
+    [
+      'NUL in a user fullName',
+      'POST',
+      () => '/v1/users',
+      async () => ({ ...dept(), email: 'nul@hotel.test', fullName: 'X\u0000', role: 'dept_user' }),
+      'fullName',
+      control,
+    ],
+    [
+      'NUL in a patched user fullName',
+      'PATCH',
+      () => `/v1/users/${s.staff.id}`,
+      async () => ({ fullName: '\u0000' }),
+      'fullName',
+      control,
+    ],
+    [
+      'NUL in an inventoryNumber',
+      'POST',
+      () => '/v1/items',
+      async () => ({ ...dept(), name: 'P', inventoryNumber: 'INV\u0000' }),
+      'inventoryNumber',
+      control,
+    ],
+    [
+      'NUL in a patched inventoryNumber',
+      'PATCH',
+      () => `/v1/items/${s.item.id}`,
+      async () => ({ inventoryNumber: 'INV\u00001' }),
+      'inventoryNumber',
+      control,
+    ],
+    [
+      'NUL in an assetId',
+      'POST',
+      () => '/v1/items',
+      async () => ({ ...dept(), name: 'P', inventoryNumber: 'INV-NUL', assetId: 'A\u0000' }),
+      'assetId',
+      control,
+    ],
+    [
+      'NUL in a department name',
+      'POST',
+      () => '/v1/departments',
+      async () => ({ name: 'Spa\u0000' }),
+      'name',
+      control,
+    ],
+    [
+      'NUL in a deskLocation',
+      'POST',
+      () => '/v1/departments',
+      async () => ({ name: 'Spa NUL', deskLocation: '\u0000' }),
+      'deskLocation',
+      control,
+    ],
+    [
+      'NUL in a room name',
+      'POST',
+      () => '/v1/rooms',
+      async () => ({ ...dept(), name: 'Salle\u0000' }),
+      'name',
+      control,
+    ],
+    [
+      'NUL in loan notes',
+      'POST',
+      () => '/v1/loans',
+      () => loanBody({ dueDate: '2026-12-04', notes: 'a\u0000b' }),
+      'notes',
+      'field.control_character_in_text',
+    ],
+    [
+      'NUL in a consent source',
+      'PUT',
+      () => `/v1/clients/${s.client.id}/preferences`,
+      async () => ({ whatsappConsentSource: 'desk\u0000' }),
+      'whatsappConsentSource',
+      control,
+    ],
+    [
+      'NUL in a WhatsApp number',
+      'PUT',
+      () => `/v1/users/${s.staff.id}/preferences`,
+      async () => ({ whatsappNumber: '+241\u000006123456' }),
+      'whatsappNumber',
+      control,
+    ],
+    [
+      'stayStart in year 0000',
+      'POST',
+      () => '/v1/clients',
+      async () => ({ ...dept(), kind: 'guest', fullName: 'A', stayStart: '0000-01-01' }),
+      'stayStart',
+      year,
+    ],
+    [
+      'a patched stayEnd in year 0000',
+      'PATCH',
+      () => `/v1/clients/${s.client.id}`,
+      async () => ({ stayEnd: '0000-12-31' }),
+      'stayEnd',
+      year,
+    ],
+    [
+      'startsAt in year 0000',
+      'POST',
+      () => '/v1/loans',
+      () => loanBody({ dueDate: '2026-12-04', startsAt: '0000-01-01T00:00:00Z' }),
+      'startsAt',
+      year,
+    ],
+    [
+      'startsAt in year 0001 local but 0000 in UTC',
+      'POST',
+      () => '/v1/loans',
+      () => loanBody({ dueDate: '2026-12-04', startsAt: '0001-01-01T00:30:00+01:00' }),
+      'startsAt',
+      year,
+    ],
+    [
+      'dueDate in year 0000',
+      'POST',
+      () => '/v1/loans',
+      () => loanBody({ dueDate: '0000-01-01' }),
+      'dueDate',
+      year,
+    ],
+    [
+      'a cursor in year 0000',
+      'GET',
+      () => `/v1/items?cursor=${cursorFor('0000-01-01 00:00:00+00')}`,
+      async () => undefined,
+      'cursor',
+      'field.invalid_cursor',
+    ],
+  ];
+
+  it.each(cases)(
+    '%s: 400 on the field, in French or English, nothing written',
+    async (_label, method, url, makeBody, field, key) => {
+      const payload = await makeBody();
+      const before = await rowCounts();
+      for (const lang of ['fr', 'en'] as const) {
+        const res = await h.api(method, url(), payload, { headers: { 'accept-language': lang } });
+        expect(res.statusCode, res.body).toBe(400);
+        expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', field });
+        expect(res.json().message, res.body).toBe(`${field} : ${translate(key, lang)}`);
+      }
+      expect(await rowCounts()).toEqual(before);
+    },
+  );
+
+  it('line breaks and tabs stay allowed in loan notes, and years 0001 and 9999 in dates', async () => {
+    const notes = 'Câble HDMI fourni.\r\nRendre à la réception\t(rez-de-chaussée).';
+    const loan = await h.api('POST', '/v1/loans', await loanBody({ dueDate: '2026-12-04', notes }));
+    expect(loan.statusCode, loan.body).toBe(201);
+    expect(loan.json().loan.notes).toBe(notes);
+    const earliest = await h.api(
+      'POST',
+      '/v1/loans',
+      await loanBody({ dueDate: '2026-12-04', startsAt: '0001-01-01T00:00:00Z' }),
+    );
+    expect(earliest.statusCode, earliest.body).toBe(201);
+    expect(earliest.json().loan.startsAt).toBe('0001-01-01T00:00:00.000Z');
+    const client = await h.api('POST', '/v1/clients', {
+      departmentId: s.department.id,
+      kind: 'guest',
+      fullName: '  Awa Ndong\n',
+      stayStart: '0001-01-01',
+      stayEnd: '9999-12-31',
+    });
+    expect(client.statusCode, client.body).toBe(201);
+    expect(client.json()).toMatchObject({
+      fullName: 'Awa Ndong',
+      stayStart: '0001-01-01',
+      stayEnd: '9999-12-31',
+    });
   });
 });

@@ -104,6 +104,7 @@ const fieldNames = [
   'role',
   'departmentId',
   'inventoryNumber',
+  'assetId',
   'deskLocation',
   'roomNumber',
   'stayStart',
@@ -111,20 +112,38 @@ const fieldNames = [
   'preferences',
   'emailEnabled',
   'whatsappEnabled',
+  'whatsappNumber',
+  'whatsappConsentSource',
   'reason',
   '__proto__',
   'constructor',
 ];
 
+/** Text Postgres refuses (U+0000) or we do (other control characters). */
+const controlTextArb = () =>
+  fc.oneof(
+    fc
+      .tuple(
+        fc.string({ maxLength: 8 }),
+        fc.constantFrom('\u0000', '\u0007', '\u001b', '\u007f', '\u0085', '\n'),
+      )
+      .map(([text, control]) => `${text}${control}${text}`),
+    fc.constantFrom('\u0000', 'INV\u0000-1', 'Awa\u0000Ndong'),
+  );
+
 const valueArb = () =>
   fc.oneof(
     fc.jsonValue(),
     idArb(),
+    controlTextArb(),
     fc.constantFrom(
       '2026-12-04',
       '2026-12-04T10:00:00Z',
       '+275760-09-13T00:00:00Z',
       '0000-01-01',
+      '0000-01-01T00:00:00Z',
+      '0001-01-01T00:30:00+01:00',
+      '0001-01-01',
       '25:00',
       '10:00',
       'guest',
@@ -152,6 +171,15 @@ const nearValid = () =>
         },
         { kind: 'guest', fullName: 'Awa Ndong', phone: '+24106123456', departmentId: own.department.id },
         { name: 'Salle', departmentId: own.department.id },
+        { name: 'Projecteur', inventoryNumber: 'INV-FUZZ', departmentId: own.department.id },
+        {
+          email: 'fuzz@hotel.test',
+          fullName: 'Awa Ndong',
+          role: 'dept_user',
+          departmentId: own.department.id,
+        },
+        { fullName: 'Awa Ndong', stayStart: '2026-12-01' },
+        { whatsappConsentSource: 'desk', reminderD1: false },
         { dueDate: '2026-12-05', dueTime: '11:00' },
         { email: { enabled: true }, whatsapp: { enabled: false } },
       ),
@@ -249,4 +277,147 @@ describe('every REST route', () => {
 it('a random uuid is never found', async () => {
   const res = await h.api('GET', `/v1/loans/${randomUUID()}`);
   expect(res.statusCode).toBe(404);
+});
+
+/** Control characters (U+0000–U+001F, U+007F–U+009F), and those free text may not hold. */
+const controlArb = fc.oneof(fc.integer({ min: 0, max: 0x1f }), fc.integer({ min: 0x7f, max: 0x9f }));
+const notLayout = controlArb.filter((code) => ![0x09, 0x0a, 0x0d].includes(code));
+/** Text around a control character that trimming cannot remove. */
+const withControl = (code: fc.Arbitrary<number>) =>
+  fc
+    .tuple(fc.string({ maxLength: 8 }), code, fc.string({ maxLength: 8 }))
+    .map(([before, c, after]) => `${before}x${String.fromCharCode(c)}x${after}`);
+const pad = (n: number) => String(n).padStart(2, '0');
+/** Calendar dates in year 0000, which Postgres does not have. */
+const yearZeroDate = fc
+  .date({ min: new Date('2001-01-01T00:00:00Z'), max: new Date('2001-12-31T00:00:00Z'), noInvalidDate: true })
+  .map((d) => `0000-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`);
+/** Instants whose UTC year is 0000 or 10000, whatever their local year. */
+const unstorableInstant = fc.oneof(
+  yearZeroDate.map((date) => `${date}T12:00:00Z`),
+  fc
+    .tuple(fc.integer({ min: 0, max: 59 }), fc.integer({ min: 1, max: 14 }))
+    .map(([m, h]) => `0001-01-01T00:${pad(m)}:00+${pad(h)}:00`),
+  fc
+    .tuple(fc.integer({ min: 0, max: 59 }), fc.integer({ min: 1, max: 12 }))
+    .map(([m, h]) => `9999-12-31T23:${pad(m)}:00-${pad(h)}:00`),
+);
+
+it('a control character or a date Postgres cannot store, in an otherwise valid body, is a 400 on that field', async () => {
+  const dept = () => ({ departmentId: own.department.id });
+  const targets: {
+    method: 'POST' | 'PATCH' | 'PUT';
+    url: () => string;
+    body: () => Record<string, unknown>;
+    fields: [string, fc.Arbitrary<string>][];
+  }[] = [
+    {
+      method: 'POST',
+      url: () => '/v1/clients',
+      body: () => ({ ...dept(), kind: 'guest', fullName: 'Awa Ndong' }),
+      fields: [
+        ['fullName', withControl(controlArb)],
+        ['roomNumber', withControl(controlArb)],
+        ['phone', withControl(controlArb)],
+        ['stayStart', yearZeroDate],
+        ['stayEnd', yearZeroDate],
+      ],
+    },
+    {
+      method: 'PATCH',
+      url: () => `/v1/clients/${own.client.id}`,
+      body: () => ({}),
+      fields: [
+        ['fullName', withControl(controlArb)],
+        ['roomNumber', withControl(controlArb)],
+        ['stayEnd', yearZeroDate],
+      ],
+    },
+    {
+      method: 'POST',
+      url: () => '/v1/users',
+      body: () => ({ ...dept(), email: 'fuzz-text@hotel.test', fullName: 'Awa Ndong', role: 'dept_user' }),
+      fields: [
+        ['fullName', withControl(controlArb)],
+        ['phone', withControl(controlArb)],
+      ],
+    },
+    {
+      method: 'PATCH',
+      url: () => `/v1/users/${own.staff.id}`,
+      body: () => ({}),
+      fields: [['fullName', withControl(controlArb)]],
+    },
+    {
+      method: 'POST',
+      url: () => '/v1/items',
+      body: () => ({ ...dept(), name: 'Projecteur', inventoryNumber: 'INV-FUZZ-TEXT' }),
+      fields: [
+        ['name', withControl(controlArb)],
+        ['inventoryNumber', withControl(controlArb)],
+        ['assetId', withControl(controlArb)],
+      ],
+    },
+    {
+      method: 'PATCH',
+      url: () => `/v1/items/${own.item.id}`,
+      body: () => ({}),
+      fields: [['inventoryNumber', withControl(controlArb)]],
+    },
+    {
+      method: 'POST',
+      url: () => '/v1/departments',
+      body: () => ({ name: 'Spa fuzz' }),
+      fields: [
+        ['name', withControl(controlArb)],
+        ['deskLocation', withControl(controlArb)],
+      ],
+    },
+    {
+      method: 'POST',
+      url: () => '/v1/rooms',
+      body: () => ({ ...dept(), name: 'Salle fuzz' }),
+      fields: [['name', withControl(controlArb)]],
+    },
+    {
+      method: 'POST',
+      url: () => '/v1/loans',
+      body: () => ({
+        itemId: own.item.id,
+        clientId: own.client.id,
+        responsibleUserId: own.staff.id,
+        dueDate: '2026-12-04',
+      }),
+      fields: [
+        ['notes', withControl(notLayout)],
+        ['startsAt', unstorableInstant],
+        ['dueDate', yearZeroDate],
+      ],
+    },
+    {
+      method: 'PUT',
+      url: () => `/v1/clients/${own.client.id}/preferences`,
+      body: () => ({}),
+      fields: [
+        ['whatsappConsentSource', withControl(controlArb)],
+        ['whatsappNumber', withControl(controlArb)],
+      ],
+    },
+  ];
+  const cases = fc.oneof(
+    ...targets.flatMap((target) =>
+      target.fields.map(([field, arb]) => arb.map((value) => ({ ...target, field, value }))),
+    ),
+  );
+  const before = await rowCounts();
+  await fc.assert(
+    fc.asyncProperty(cases, fc.boolean(), async ({ method, url, body, field, value }, scoped) => {
+      const res = await h.api(method, url(), { ...body(), [field]: value }, scoped ? { key: scopedKey } : {});
+      const label = `${method} ${url()} ${field}=${JSON.stringify(value)} → ${res.body.slice(0, 300)}`;
+      expect(res.statusCode, label).toBe(400);
+      expect(res.json(), label).toMatchObject({ code: 'VALIDATION_FAILED', field });
+    }),
+    { numRuns: 400, seed: 20261201 },
+  );
+  expect(await rowCounts()).toEqual(before);
 });

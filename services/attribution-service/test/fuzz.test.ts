@@ -21,9 +21,13 @@ const rowCounts = async () =>
 const value = fc.oneof(
   fc.jsonValue(),
   fc.uuid(),
+  fc.string({ maxLength: 8 }).map((text) => `${text}\u0000${text}`),
   fc.constantFrom(
     '2026-12-04',
     '2026-12-04T10:00:00Z',
+    '0000-01-01',
+    '0000-01-01T00:00:00Z',
+    'Awa\u0000Ndong',
     '25:00',
     '10:00',
     'guest',
@@ -50,6 +54,8 @@ const plausible = fc.dictionary(
     'departmentId',
     'stayStart',
     'stayEnd',
+    'notes',
+    'roomNumber',
     'preferences',
     '__proto__',
     'constructor',
@@ -71,6 +77,8 @@ it('random JSON bodies never give a 5xx and never write a row', async () => {
       expect(res.statusCode, res.body).toBeGreaterThanOrEqual(400);
       expect(res.statusCode, res.body).toBeLessThan(500);
       expect(res.json().code).toEqual(expect.any(String));
+      // A 400 names the field at fault ("body" when the JSON cannot be read at all).
+      if (res.statusCode === 400) expect(res.json().field, res.body).toEqual(expect.any(String));
     }),
     { numRuns: 300 },
   );

@@ -118,6 +118,18 @@ export const MESSAGES = {
     en: 'The stay must end after it starts.',
   },
   'field.invalid_cursor': { fr: 'Curseur de pagination invalide.', en: 'Invalid pagination cursor.' },
+  'field.control_character': {
+    fr: 'Caractères de contrôle interdits (U+0000, retour à la ligne, tabulation…).',
+    en: 'Control characters (U+0000, line breaks, tabs…) are not allowed.',
+  },
+  'field.control_character_in_text': {
+    fr: 'Caractères de contrôle interdits (U+0000…) ; seuls les retours à la ligne et les tabulations sont admis.',
+    en: 'Control characters (U+0000…) are not allowed; only line breaks and tabs are.',
+  },
+  'field.year_out_of_range': {
+    fr: 'L’année doit être comprise entre 0001 et 9999 (en UTC pour un instant).',
+    en: 'The year must be between 0001 and 9999 (in UTC for an instant).',
+  },
 } as const satisfies Record<string, Record<Language, string>>;
 
 export type MessageKey = keyof typeof MESSAGES;

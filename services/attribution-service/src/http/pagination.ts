@@ -1,6 +1,7 @@
 import { type AnyColumn, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { FieldValidationError } from './errors';
+import { isStorableInstant } from './schemas';
 
 export const paginationQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -26,7 +27,7 @@ function isPgTimestamp(text: string): boolean {
   const match = PG_TIMESTAMP.exec(text);
   if (!match) return false;
   const date = new Date(`${match[1]}T${match[2]}Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === match[1];
+  return isStorableInstant(date.getTime()) && date.toISOString().slice(0, 10) === match[1];
 }
 
 function decode(cursor: string): [string, string] {

@@ -8,7 +8,7 @@ import {
 } from '@rappel/contracts';
 import { z } from 'zod';
 import { paginationQuery } from '../http/pagination';
-import { instantIn, instantOut, localDate, localTimeOfDay } from '../http/schemas';
+import { instantIn, instantOut, localDate, localTimeOfDay, multiLine } from '../http/schemas';
 
 export const LOAN_STATUSES = ['open', 'overdue', 'returned', 'cancelled'] as const;
 export type LoanStatus = (typeof LOAN_STATUSES)[number];
@@ -33,7 +33,7 @@ export const createLoanBody = z
     responsibleUserId: z.uuid(),
     startsAt: instantIn.optional().describe('Default: now'),
     ...dueFields,
-    notes: z.string().max(2000).optional(),
+    notes: multiLine({ max: 2000 }).optional(),
   })
   .strict();
 export type CreateLoanBody = z.infer<typeof createLoanBody>;

@@ -1,18 +1,18 @@
 import { z } from 'zod';
-import { idParams, instantOut } from '../http/schemas';
+import { idParams, instantOut, singleLine } from '../http/schemas';
 
 export const preferencesInput = z
   .object({
     emailEnabled: z.boolean(),
     whatsappEnabled: z.boolean(),
     /** Any format libphonenumber reads; stored as E.164. Null clears it (WhatsApp must then be off). */
-    whatsappNumber: z.string().max(40).nullable(),
+    whatsappNumber: singleLine({ max: 40 }).nullable(),
     reminderD2: z.boolean(),
     reminderD1: z.boolean(),
     reminderDueDay: z.boolean(),
     reminder2h: z.boolean(),
     /** Where the consent to WhatsApp came from: "desk", "api", "preferences_page"… */
-    whatsappConsentSource: z.string().trim().min(1).max(100),
+    whatsappConsentSource: singleLine({ min: 1, max: 100 }),
   })
   .partial()
   .strict()

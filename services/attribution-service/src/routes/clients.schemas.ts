@@ -1,17 +1,17 @@
 import { CLIENT_KINDS, LANGUAGES } from '@rappel/contracts';
 import type { clients } from '@rappel/db';
 import { z } from 'zod';
-import { instantOut, localDate } from '../http/schemas';
+import { instantOut, localDate, singleLine } from '../http/schemas';
 import { preferencesInput } from '../preferences/preferences.schemas';
 
 const clientFields = {
   kind: z.enum(CLIENT_KINDS),
-  fullName: z.string().trim().min(1).max(200),
+  fullName: singleLine({ min: 1, max: 200 }),
   email: z.email().max(320).nullable(),
   /** Any format libphonenumber reads (national numbers in DEFAULT_PHONE_REGION); stored E.164. */
-  phone: z.string().max(40).nullable(),
+  phone: singleLine({ max: 40 }).nullable(),
   language: z.enum(LANGUAGES),
-  roomNumber: z.string().trim().max(20).nullable(),
+  roomNumber: singleLine({ max: 20 }).nullable(),
   stayStart: localDate.nullable(),
   stayEnd: localDate.nullable(),
 };

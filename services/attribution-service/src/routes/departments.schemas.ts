@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { instantOut } from '../http/schemas';
+import { instantOut, singleLine } from '../http/schemas';
 
 export const departmentCreate = z
   .object({
-    name: z.string().trim().min(1).max(200),
-    deskLocation: z.string().trim().max(300).default(''),
+    name: singleLine({ min: 1, max: 200 }),
+    deskLocation: singleLine({ max: 300 }).default(''),
   })
   .strict();
 

@@ -1,13 +1,13 @@
 import type { items } from '@rappel/db';
 import { z } from 'zod';
-import { instantOut } from '../http/schemas';
+import { instantOut, singleLine } from '../http/schemas';
 
 const itemFields = {
-  name: z.string().trim().min(1).max(200),
+  name: singleLine({ min: 1, max: 200 }),
   /** Unique across the site. */
-  inventoryNumber: z.string().trim().min(1).max(100),
+  inventoryNumber: singleLine({ min: 1, max: 100 }),
   /** Unique within the department. */
-  assetId: z.string().trim().min(1).max(100).nullable(),
+  assetId: singleLine({ min: 1, max: 100 }).nullable(),
   active: z.boolean(),
 };
 

@@ -1,9 +1,9 @@
 import type { rooms } from '@rappel/db';
 import { z } from 'zod';
-import { instantOut } from '../http/schemas';
+import { instantOut, singleLine } from '../http/schemas';
 
 export const roomCreate = z
-  .object({ departmentId: z.uuid().optional(), name: z.string().trim().min(1).max(200) })
+  .object({ departmentId: z.uuid().optional(), name: singleLine({ min: 1, max: 200 }) })
   .strict();
 
 export const roomSchema = z

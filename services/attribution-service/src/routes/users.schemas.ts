@@ -1,14 +1,14 @@
 import { LANGUAGES, USER_ROLES } from '@rappel/contracts';
 import type { users } from '@rappel/db';
 import { z } from 'zod';
-import { instantOut } from '../http/schemas';
+import { instantOut, singleLine } from '../http/schemas';
 import { preferencesInput } from '../preferences/preferences.schemas';
 
 /** Staff members. No passwords here: web sign-in is managed by stats-service. */
 const userFields = {
   email: z.email().max(320),
-  fullName: z.string().trim().min(1).max(200),
-  phone: z.string().max(40).nullable(),
+  fullName: singleLine({ min: 1, max: 200 }),
+  phone: singleLine({ max: 40 }).nullable(),
   role: z.enum(USER_ROLES),
   language: z.enum(LANGUAGES),
   active: z.boolean(),
