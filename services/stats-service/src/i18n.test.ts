@@ -1,3 +1,4 @@
+import { NOTIFICATION_EVENT_TYPES, SKIP_REASONS, USER_ROLES } from '@rappel/contracts';
 import { describe, expect, it } from 'vitest';
 import { apiLanguage, pickLanguage, translator } from './i18n';
 import { failureMeaning } from './stats/failure-codes';
@@ -19,6 +20,24 @@ describe('languages', () => {
 
   it('fills placeholders', () => {
     expect(translator('fr')('replayDone', { count: 3 })).toBe('3 message(s) remis en file.');
+  });
+
+  it('says every skip reason, event type and role in words, in each language', () => {
+    const fr = translator('fr');
+    const en = translator('en');
+    const keys = [
+      ...SKIP_REASONS.map((r) => [r, `skipReason.${r}`] as const),
+      ...NOTIFICATION_EVENT_TYPES.map((e) => [e, `event.${e}`] as const),
+      ...USER_ROLES.map((r) => [r, `role.${r}`] as const),
+    ];
+    for (const [value, key] of keys) {
+      for (const label of [fr(key), en(key)]) {
+        expect(label).not.toBe(value);
+        expect(label).not.toMatch(/_|^(skipReason|event|role)\./);
+      }
+      expect(fr(key)).not.toBe(en(key));
+    }
+    expect(fr('skipReason.toggle_off')).toBe('le destinataire a désactivé ce rappel');
   });
 
   it('explains provider codes in both languages, and unknown SMTP replies by class', () => {

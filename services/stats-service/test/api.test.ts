@@ -260,6 +260,28 @@ describe('pages by role', () => {
     expect(await status(as.managerA, `/?department=${h.deptB.id}`)).toBe(403);
   });
 
+  it('say why a message was skipped, though the outbox wrote it skipped with no event', async () => {
+    const skipped = await logRow(h, {
+      departmentId: h.deptA.id,
+      status: 'skipped',
+      skipReason: 'channel_off',
+      channel: 'whatsapp',
+      kind: 'reminder_d1',
+      attempts: 0,
+    });
+    const reason = 'canal désactivé dans les préférences du destinataire';
+    const list = await as.managerA.request('GET', '/notifications?status=skipped');
+    const listed = new RegExp(`<tr data-id="${skipped.id}"[\\s\\S]*?</tr>`).exec(list.body)?.[0];
+    expect(listed).toContain(reason);
+    const page = await as.managerA.request('GET', `/notifications/${skipped.id}`);
+    expect(/<dd data-testid="status">[\s\S]*?<\/dd>/.exec(page.body)?.[0]).toContain(reason);
+    const english = await as.managerA.request('GET', `/notifications/${skipped.id}?lang=en`);
+    expect(english.body).toContain('channel turned off in the recipient’s preferences');
+    const csv = await as.managerA.request('GET', '/v1/notifications.csv?status=skipped');
+    expect(csv.body).toContain(`${skipped.id},`);
+    expect(csv.body).toMatch(/,skipped,channel_off,0,/);
+  });
+
   it('Bull Board: super admins only', async () => {
     expect(await status(as.superAdmin, '/queues')).toBe(200);
     expect(await status(as.superAdmin, '/queues/api/queues')).toBe(200);

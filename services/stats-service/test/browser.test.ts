@@ -141,6 +141,12 @@ describe('in a browser', { timeout: 30_000 }, () => {
     await Promise.all([page.waitForURL(/replayed=1/), page.click('button[data-action=replay]')]);
     expect(await page.locator('[data-testid=status]').textContent()).toBe('En attente');
     expect(await page.locator('tr[data-event=replayed]').count()).toBe(1);
+    const replayed = ((await page.locator('tr[data-event=replayed]').textContent()) ?? '').replace(
+      /\s+/g,
+      ' ',
+    );
+    expect(replayed).toContain('Renvoi demandé');
+    expect(replayed).toContain('rôle : responsable de département, statut précédent : Échec définitif');
     await page.screenshot({ path: `${SCREENSHOTS}detail-after-replay.png`, fullPage: true });
     const job = await h.queues.email.getJob(failedId);
     expect(job?.data).toEqual({ notificationId: failedId });

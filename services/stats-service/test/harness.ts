@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Channel, NotificationKind, NotificationStatus } from '@rappel/contracts';
+import type { Channel, NotificationKind, NotificationStatus, SkipReason } from '@rappel/contracts';
 import { idempotencyKey } from '@rappel/contracts';
 import { notificationLog } from '@rappel/db';
 import { createLogger, createMetricsRegistry } from '@rappel/observability';
@@ -99,6 +99,7 @@ export async function logRow(
     recipientAddress?: string;
     loanId?: string | null;
     errorCode?: string | null;
+    skipReason?: SkipReason | null;
     createdAt?: Date;
     sentAt?: Date | null;
     deliveredAt?: Date | null;
@@ -127,6 +128,7 @@ export async function logRow(
       recipientId,
       recipientAddress: values.recipientAddress ?? 'claire@example.test',
       status: values.status,
+      skipReason: values.skipReason ?? null,
       errorCode: values.errorCode ?? null,
       errorMessage: values.errorCode ? `provider said ${values.errorCode}` : null,
       attempts: values.attempts ?? 1,

@@ -6,11 +6,21 @@ import { REPLAYABLE_STATUSES } from '../stats/read-stats';
 import { formatInstant } from './format';
 import { html, type SafeHtml } from './html';
 import { csrfField, layout, type PageContext } from './layout';
+import { eventNote, eventTypeLabel, skipReasonLabel, statusLabel } from './notification-labels';
 
 const canReplay = (status: string) => (REPLAYABLE_STATUSES as readonly string[]).includes(status);
 
 export function statusBadge(ctx: PageContext, status: string): SafeHtml {
-  return html`<span class="badge st-${status}">${ctx.t(`status.${status}` as 'status.sent')}</span>`;
+  return html`<span class="badge st-${status}">${statusLabel(ctx.t, status)}</span>`;
+}
+
+/** The status, and for a message that was not sent, why (the outbox records no event for it). */
+function statusWithReason(ctx: PageContext, row: Pick<HistoryRow, 'status' | 'skipReason'>): SafeHtml {
+  return html`${statusBadge(ctx, row.status)}${
+    row.skipReason
+      ? html` <span class="reason" data-testid="skip-reason">${skipReasonLabel(ctx.t, row.skipReason)}</span>`
+      : ''
+  }`;
 }
 
 export function historyTable(ctx: PageContext, rows: HistoryRow[], zone: string): SafeHtml {
@@ -24,7 +34,7 @@ export function historyTable(ctx: PageContext, rows: HistoryRow[], zone: string)
 <td>${t(`kind.${r.kind}` as 'kind.overdue')}</td>
 <td class="hide-sm">${t(`channel.${r.channel}` as 'channel.email')}</td>
 <td class="hide-sm">${r.recipientName ?? ''} <span class="muted">${r.recipientAddress ?? ''}</span></td>
-<td>${statusBadge(ctx, r.status)}${r.errorCode ? html` <code title="${failureMeaning(r.errorCode, lang)}">${r.errorCode}</code>` : ''}</td>
+<td>${statusWithReason(ctx, r)}${r.errorCode ? html` <code title="${failureMeaning(r.errorCode, lang)}">${r.errorCode}</code>` : ''}</td>
 <td class="hide-sm">${r.departmentName}</td>
 </tr>`,
   )}</tbody></table>`;
@@ -103,7 +113,7 @@ export function detailPage(ctx: PageContext, n: NotificationDetail, zone: string
 ${flash ? html`<p class="notice" role="status">${flash}</p>` : ''}
 <section class="panel">
 <dl class="kv">
-  <dt>${t('status')}</dt><dd data-testid="status">${statusBadge(ctx, n.status)}</dd>
+  <dt>${t('status')}</dt><dd data-testid="status">${statusWithReason(ctx, n)}</dd>
   <dt>${t('kind')}</dt><dd>${t(`kind.${n.kind}` as 'kind.overdue')}</dd>
   <dt>${t('channel')}</dt><dd>${t(`channel.${n.channel}` as 'channel.email')}</dd>
   <dt>${t('recipient')}</dt><dd>${n.recipientName ?? ''} <span class="muted">${n.recipientAddress ?? ''}</span></dd>
@@ -130,17 +140,7 @@ ${
 <table class="list" data-testid="events"><thead><tr><th>${t('created')}</th><th>${t('kind')}</th><th>${t('status')}</th><th>${t('error')}</th><th></th></tr></thead>
 <tbody>${n.events.map(
     (e) =>
-      html`<tr data-event="${e.type}"><td>${when(e.at)}</td><td>${e.type}${e.attempt ? html` #${e.attempt}` : ''}</td><td>${e.status ? statusBadge(ctx, e.status) : ''}</td><td>${e.errorCode ?? ''}</td><td class="muted">${eventNote(e)}</td></tr>`,
+      html`<tr data-event="${e.type}"><td>${when(e.at)}</td><td>${eventTypeLabel(t, e.type)}${e.attempt ? html` #${e.attempt}` : ''}</td><td>${e.status ? statusBadge(ctx, e.status) : ''}</td><td>${e.errorCode ? html`<code title="${failureMeaning(e.errorCode, lang)}">${e.errorCode}</code>` : ''}</td><td class="muted">${eventNote(ctx, e)}</td></tr>`,
   )}</tbody></table></section>`;
   return layout(ctx, t('detail'), 'history', body);
-}
-
-/** Who and why, in a line: a replay names the person; otherwise the actor and the details. */
-function eventNote(e: NotificationDetail['events'][number]): string {
-  const { by, ...rest } = (e.detail ?? {}) as { by?: unknown } & Record<string, unknown>;
-  const who = typeof by === 'string' ? by : (e.actor ?? '');
-  const extra = Object.entries(rest)
-    .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
-    .join(', ');
-  return [who, extra].filter(Boolean).join(' · ');
 }

@@ -39,6 +39,7 @@ table.list td{border-bottom:1px solid var(--line);padding:.4rem;vertical-align:t
 .badge.st-sent,.badge.st-delivered,.badge.st-read,.badge.st-permanent_failure,.badge.st-undelivered,.badge.st-cancelled{color:#fff}
 form.filters{display:flex;flex-wrap:wrap;gap:.5rem .75rem;align-items:flex-end;margin-bottom:1rem}
 form.filters label{display:flex;flex-direction:column;font-size:.8rem;color:var(--muted)}
+.reason{color:var(--muted);font-size:.82rem}
 input,select,button{font:inherit}
 input[type=text],input[type=email],input[type=password],input[type=date],input[type=tel],select{padding:.4rem .5rem;border:1px solid #cbd5e1;border-radius:6px;background:#fff;min-width:0}
 button,.button{background:var(--accent);color:#fff;border:0;border-radius:6px;padding:.5rem .9rem;cursor:pointer;text-decoration:none;display:inline-block}
