@@ -128,7 +128,7 @@ describe('in a browser', { timeout: 30_000 }, () => {
   it('a manager filters the history and replays a failed message, which is queued', async () => {
     const page = await signIn(h.users.managerA.email);
     await page.goto(`${base}/notifications`);
-    await page.selectOption('select[name=status]', 'permanent_failure');
+    await page.getByRole('group', { name: 'Statut' }).getByLabel('Échec définitif').check();
     await Promise.all([page.waitForURL(/status=permanent_failure/), page.click('form.filters button')]);
     const statuses = await page
       .locator('table[data-testid=history] tbody tr')
@@ -151,6 +151,38 @@ describe('in a browser', { timeout: 30_000 }, () => {
     const job = await h.queues.email.getJob(failedId);
     expect(job?.data).toEqual({ notificationId: failedId });
     expect(['waiting', 'prioritized']).toContain(await job!.getState());
+    await page.close();
+  });
+
+  it("the dashboard's failures card opens the history on both failure statuses, and they stay through Filtrer", async () => {
+    for (const channel of ['whatsapp', 'email'] as const)
+      await logRow(h, { departmentId: h.deptA.id, status: 'undelivered', channel, errorCode: '30003' });
+    const page = await signIn(h.users.managerA.email);
+    await Promise.all([page.waitForURL(/\/notifications\?/), page.click('[data-kpi=failures]')]);
+    const checkedStatuses = () =>
+      page
+        .locator('fieldset.statuses input[name=status]:checked')
+        .evaluateAll((inputs) => inputs.map((i) => i.getAttribute('value')));
+    expect(await checkedStatuses()).toEqual(['permanent_failure', 'undelivered']);
+    expect(await page.locator('fieldset.statuses legend').textContent()).toBe('Statut');
+    expect(
+      await page.getByRole('group', { name: 'Statut' }).getByLabel('Non remis', { exact: true }).isChecked(),
+    ).toBe(true);
+    await page.selectOption('select[name=channel]', 'whatsapp');
+    await Promise.all([page.waitForURL(/channel=whatsapp/), page.click('form.filters button')]);
+    expect(await checkedStatuses()).toEqual(['permanent_failure', 'undelivered']);
+    const shown = await page
+      .locator('table[data-testid=history] tbody tr')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')).sort());
+    const expected = (
+      await h.database.sql<{ id: string }[]>`
+        select id from notification_log where department_id = ${h.deptA.id} and channel = 'whatsapp'
+          and status in ('permanent_failure', 'undelivered') order by id`
+    ).map((r) => r.id);
+    expect(expected.length).toBeGreaterThanOrEqual(2);
+    expect(shown).toEqual(expected);
+    await page.screenshot({ path: `${SCREENSHOTS}history-failures-whatsapp.png`, fullPage: true });
+    expect(cspViolations.get(page)).toEqual([]);
     await page.close();
   });
 

@@ -1,8 +1,9 @@
 import type { Language } from '@rappel/contracts';
 import { describe, expect, it } from 'vitest';
 import { translator } from '../i18n';
+import type { HistoryQuery } from '../notifications/filters';
 import type { HistoryRow, NotificationDetail } from '../notifications/history';
-import { detailPage, historyTable } from './history';
+import { detailPage, historyPage, historyTable } from './history';
 import type { PageContext } from './layout';
 
 const ctx = (lang: Language): PageContext => ({
@@ -172,5 +173,48 @@ describe("the message page's events", () => {
         'Replay requested Pending Sandra Admin · role: super admin, previous status: Permanent failure',
       ),
     ]);
+  });
+});
+
+describe('the status filter', () => {
+  const query = (status: HistoryQuery['status']): HistoryQuery => ({
+    status,
+    channel: ['whatsapp'],
+    from: '2025-03-01',
+    limit: 50,
+  });
+  const checked = (page: string) =>
+    [...page.matchAll(/<input type="checkbox" name="status" value="(\w+)"( checked)?>/g)]
+      .filter((m) => m[2])
+      .map((m) => m[1]);
+  const model = (status: HistoryQuery['status']) => ({
+    query: query(status),
+    rows: [row({ status: 'permanent_failure', skipReason: null })],
+    nextCursor: 'CURSOR',
+    departments: null,
+    zone: 'UTC',
+  });
+
+  it('shows every chosen status, in a labelled group', () => {
+    const page = historyPage(ctx('fr'), model(['permanent_failure', 'undelivered']));
+    expect(checked(page)).toEqual(['permanent_failure', 'undelivered']);
+    expect(page).toMatch(/<fieldset[^>]*>\s*<legend>Statut<\/legend>/);
+    expect(checked(historyPage(ctx('fr'), model(['sent', 'delivered', 'read'])))).toEqual([
+      'sent',
+      'delivered',
+      'read',
+    ]);
+    expect(checked(historyPage(ctx('fr'), model(undefined)))).toEqual([]);
+  });
+
+  it('keeps the statuses in the next page, the CSV export and the bulk replay', () => {
+    const page = historyPage(ctx('fr'), model(['permanent_failure', 'undelivered']));
+    const statuses = (href: string) => new URLSearchParams(href.split('?')[1]).get('status');
+    const next = /<a class="button secondary" href="([^"]+)" rel="next">/.exec(page)?.[1];
+    const csv = /href="(\/v1\/notifications\.csv[^"]*)"/.exec(page)?.[1];
+    const replay = /action="(\/notifications\/replay[^"]*)"/.exec(page)?.[1];
+    for (const href of [next, csv, replay]) {
+      expect(statuses(href!.replace(/&amp;/g, '&'))).toBe('permanent_failure,undelivered');
+    }
   });
 });

@@ -62,6 +62,12 @@ export function historyPage(ctx: PageContext, m: HistoryModel): string {
       (v) =>
         html`<option value="${v}"${chosen?.length === 1 && chosen[0] === v ? html` selected` : ''}>${label(v)}</option>`,
     )}</select>`;
+  // Several statuses at once (the dashboard links to "succeeded" and "failures to look at"):
+  // one checkbox each, so the filter shown is the one applied and Filtrer sends it again.
+  const statuses = html`<fieldset class="statuses" aria-describedby="status-hint"><legend>${t('status')}</legend>${NOTIFICATION_STATUSES.map(
+    (v) =>
+      html`<label class="check"><input type="checkbox" name="status" value="${v}"${q.status?.includes(v) ? html` checked` : ''}> ${statusLabel(ctx.t, v)}</label>`,
+  )}<span id="status-hint" class="muted">${t('statusNoneMeansAll')}</span></fieldset>`;
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(q)) {
     if (k === 'cursor' || k === 'limit' || v === undefined) continue;
@@ -75,7 +81,7 @@ export function historyPage(ctx: PageContext, m: HistoryModel): string {
 <h1>${t('history')}</h1>
 ${m.flash ? html`<p class="notice" role="status">${m.flash}</p>` : ''}
 <form class="filters" method="get" action="/notifications">
-  <label>${t('status')}${select('status', NOTIFICATION_STATUSES, q.status, (v) => t(`status.${v}` as 'status.sent'))}</label>
+  ${statuses}
   <label>${t('channel')}${select('channel', CHANNELS, q.channel, (v) => t(`channel.${v}` as 'channel.email'))}</label>
   <label>${t('kind')}${select('kind', NOTIFICATION_KINDS, q.kind, (v) => t(`kind.${v}` as 'kind.overdue'))}</label>
   ${
