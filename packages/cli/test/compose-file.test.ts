@@ -44,6 +44,23 @@ describe('docker-compose.yml', () => {
     },
   );
 
+  it('publishes only the API and the pages on every interface; the rest on loopback', () => {
+    // whatsapp-sender's console page shows phone numbers and message texts with signed links.
+    const published = Object.fromEntries(
+      Object.entries(compose.services as Record<string, { ports?: string[] }>)
+        .filter(([, service]) => service.ports)
+        .map(([name, service]) => [name, service.ports]),
+    );
+    expect(published).toEqual({
+      'attribution-service': ['3001:3001'],
+      'stats-service': ['3004:3004'],
+      'email-sender': ['127.0.0.1:3002:3002'],
+      'whatsapp-sender': ['127.0.0.1:3003:3003'],
+      'reminder-scheduler': ['127.0.0.1:3005:3005'],
+      mailpit: ['127.0.0.1:8025:8025'],
+    });
+  });
+
   it('.env.example holds placeholders only', () => {
     const example = readFileSync(fileURLToPath(new URL('.env.example', root)), 'utf8');
     const secrets = example
