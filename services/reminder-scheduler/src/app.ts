@@ -1,4 +1,4 @@
-import { QUEUE_NAMES } from '@rappel/contracts';
+import { QUEUE_NAMES, SCHEDULER_JOBS } from '@rappel/contracts';
 import { type Database, pingDatabase } from '@rappel/db';
 import { type Clock, systemClock } from '@rappel/domain';
 import {
@@ -21,6 +21,7 @@ import type { Logger } from 'pino';
 import type postgres from 'postgres';
 import type { Registry } from 'prom-client';
 import type { SchedulerConfig } from './config';
+import { catchUpDailyReport } from './daily-report-catch-up';
 import {
   ensureJobSchedulers,
   type JobSchedulerSettings,
@@ -49,7 +50,10 @@ export interface SchedulerApp {
   schedulerQueue: SchedulerQueue;
   deliveryQueues: DeliveryQueues;
   registry: Registry;
-  /** Upserts the job schedulers and starts taking ticks. */
+  /**
+   * Upserts the job schedulers that are missing or changed, queues today's daily report if it
+   * is due and unwritten, and starts taking ticks.
+   */
   start(): Promise<void>;
   /** Stops HTTP, then the worker (letting a running tick finish), then the queues. */
   close(): Promise<void>;
@@ -110,11 +114,29 @@ export async function buildSchedulerApp(deps: SchedulerAppDeps): Promise<Schedul
     zone: config.APP_TIMEZONE,
   };
   let watchdog: NodeJS.Timeout | undefined;
+  // A daily-report scheduler registered anew starts at tomorrow's report time: if today's has
+  // passed unwritten (its pending run dropped or forgotten by Redis), it is queued now.
+  const catchUpReport = async () => {
+    try {
+      const caught = await catchUpDailyReport({
+        queue: schedulerQueue,
+        db,
+        clock,
+        time: config.DAILY_REPORT_TIME,
+        zone: config.APP_TIMEZONE,
+      });
+      if (caught.outcome === 'queued')
+        logger.warn(caught, "today's daily report was due and not written; queued a run");
+    } catch (error) {
+      logger.error({ err: error }, 'daily report catch-up failed');
+    }
+  };
   const restoreMissingSchedulers = async () => {
     try {
       const missing = await ensureJobSchedulers(schedulerQueue, settings);
       if (missing.length > 0)
         logger.warn({ missing }, 'job schedulers were missing from Redis; registered again');
+      if (missing.includes(SCHEDULER_JOBS.dailyReport)) await catchUpReport();
     } catch (error) {
       // Redis down: the next check tries again.
       logger.debug({ err: error }, 'job scheduler check failed');
@@ -128,7 +150,9 @@ export async function buildSchedulerApp(deps: SchedulerAppDeps): Promise<Schedul
     deliveryQueues,
     registry,
     async start() {
-      await registerJobSchedulers(schedulerQueue, settings);
+      const changed = await registerJobSchedulers(schedulerQueue, settings);
+      if (changed.length > 0) logger.info({ changed }, 'job schedulers registered');
+      await catchUpReport();
       watchdog = setInterval(restoreMissingSchedulers, config.JOB_SCHEDULER_CHECK_SECONDS * 1000);
       watchdog.unref();
       worker.run().catch((error) => logger.error({ err: error }, 'scheduler worker stopped'));

@@ -157,9 +157,32 @@ const isEmpty = (c: DailyReport) =>
   Object.keys(c.yesterdayByStatus).length === 0;
 
 /**
+ * True when some department's report for the local date `date` has been written. Only rows made
+ * in the last two days are read (the log's `created_at` index): a date's rows are made on that
+ * local day.
+ */
+export async function dailyReportWritten(db: Database, date: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: notificationLog.id })
+    .from(notificationLog)
+    .where(
+      and(
+        gte(notificationLog.createdAt, sql`now() - interval '2 days'`),
+        eq(notificationLog.kind, 'daily_report'),
+        eq(notificationLog.occurrence, date),
+      ),
+    )
+    .limit(1);
+  return row !== undefined;
+}
+
+/**
  * The managers' morning report, one per department that has anything to say, to its managers
  * and the super admins (those with a channel on). The local date is the occurrence, so a
- * second run on the same day (a retried job, another replica) writes nothing.
+ * second run on the same day (a retried job, a catch-up, another replica) writes and sends only
+ * the messages the first did not write (the departments it had not reached, managers added since).
+ * Each department's rows are committed on their own, so a run that fails part-way keeps the
+ * departments it finished.
  */
 export async function dailyReport(deps: DailyReportDeps): Promise<DailyReportSummary> {
   const w = windowAt(deps.clock.now(), deps.zone);
