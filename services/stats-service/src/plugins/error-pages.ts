@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MESSAGE_KEYS } from '../errors';
 import { apiLanguage, type MessageKey, translator } from '../i18n';
+import type { PageContext } from '../views/layout';
 import { messagePage } from '../views/pages';
 import { pageContext, sendPage } from './web';
 
@@ -41,6 +42,29 @@ export function errorPages(app: FastifyInstance) {
   app.setNotFoundHandler((request, reply) => respond(request, reply, 404, 'NOT_FOUND'));
 }
 
+/**
+ * What a page calls each query parameter its validation may name (the first segment of the
+ * failing path: `status.0` is `status`). A parameter missing here reads "the request is not
+ * valid" rather than its raw name.
+ */
+export const FIELD_LABELS: Record<string, MessageKey> = {
+  from: 'field.from',
+  to: 'field.to',
+  status: 'field.status',
+  channel: 'field.channel',
+  kind: 'field.kind',
+  department: 'field.department',
+  loan: 'field.loan',
+  recipient: 'field.recipient',
+  cursor: 'field.cursor',
+  limit: 'field.limit',
+};
+
+function fieldLabel(field: string | undefined): MessageKey | undefined {
+  const name = field?.split('.')[0] ?? '';
+  return Object.hasOwn(FIELD_LABELS, name) ? FIELD_LABELS[name] : undefined;
+}
+
 function messageKey(status: number, code: string): MessageKey {
   if (status === 429) return 'tooManyRequests';
   if (status >= 500) return 'internalError';
@@ -74,6 +98,14 @@ function respond(request: FastifyRequest, reply: FastifyReply, status: number, c
         ? messagePage(ctx, 'notFoundTitle', 'notFoundText')
         : status >= 500
           ? messagePage(ctx, 'errorTitle', 'errorText')
-          : messagePage(ctx, 'errorTitle', messageKey(status, code));
+          : errorPage(ctx, messageKey(status, code), field);
   return sendPage(reply, page, status);
+}
+
+function errorPage(ctx: PageContext, key: MessageKey, field: string | undefined) {
+  if (key !== 'validationFailed') return messagePage(ctx, 'errorTitle', key);
+  const label = fieldLabel(field);
+  return label
+    ? messagePage(ctx, 'errorTitle', key, { field: ctx.t(label) })
+    : messagePage(ctx, 'errorTitle', 'badRequestText');
 }

@@ -42,8 +42,8 @@ export async function apiRoutes(app: FastifyInstance, deps: RouteDeps) {
     let range: ReturnType<typeof resolveRange>;
     try {
       range = resolveRange(request.query, zone, deps.now());
-    } catch {
-      throw new ValidationFailed('from');
+    } catch (error) {
+      throw new ValidationFailed(error instanceof RangeError && error.message === 'to' ? 'to' : 'from');
     }
     return deps.stats.read(scope, range, apiLanguage(request.headers['accept-language']));
   });

@@ -39,8 +39,8 @@ export async function managerPages(app: FastifyInstance, deps: RouteDeps) {
     let range: ReturnType<typeof resolveRange>;
     try {
       range = resolveRange(query, zone, deps.now());
-    } catch {
-      throw new ValidationFailed('from');
+    } catch (error) {
+      throw new ValidationFailed(error instanceof RangeError && error.message === 'to' ? 'to' : 'from');
     }
     const [stats, latest, departments] = await Promise.all([
       deps.stats.read(scope, range, request.lang),

@@ -20,8 +20,13 @@ ${values.error ? html`<p class="alert" role="alert">${values.error}</p>` : ''}
   return layout(ctx, t('signInTitle'), 'none', body);
 }
 
-export function messagePage(ctx: PageContext, titleKey: MessageKey, textKey: MessageKey): string {
-  const body = html`<section class="panel narrow"><h1>${ctx.t(titleKey)}</h1><p>${ctx.t(textKey)}</p>
+export function messagePage(
+  ctx: PageContext,
+  titleKey: MessageKey,
+  textKey: MessageKey,
+  vars?: Record<string, string | number>,
+): string {
+  const body = html`<section class="panel narrow"><h1>${ctx.t(titleKey)}</h1><p>${ctx.t(textKey, vars)}</p>
 <p><a href="/">${ctx.t('back')}</a></p></section>`;
   return layout(ctx, ctx.t(titleKey), 'none', body);
 }
