@@ -6,6 +6,13 @@ export type ReadinessCheck = () => Promise<void> | void;
 export interface HealthOptions {
   /** Named checks for /readyz: Postgres, Redis, worker running… Each throws when not ready. */
   checks: Record<string, ReadinessCheck>;
+  /**
+   * Named checks reported in /readyz's body (`reported`, status `degraded` when one fails) that
+   * never make it fail: a dependency the service keeps serving without, such as Redis for a
+   * producer whose outbox rows the scheduler's relay publishes later. Taking the pods out of
+   * the load balancer would turn that outage into a full one.
+   */
+  reported?: Record<string, ReadinessCheck>;
   /** Milliseconds one check may take before it counts as failed. Default 2 000. */
   timeoutMs?: number;
 }
@@ -28,7 +35,31 @@ const withTimeout = (p: Promise<void>, ms: number) =>
     new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref()),
   ]);
 
-/** `/livez`: the process answers. `/readyz`: every dependency answers and we are not stopping. */
+/** Runs one check within `timeoutMs`: `'ok'`, or why it failed. Never throws. */
+export async function runCheck(check: ReadinessCheck, timeoutMs = 2_000): Promise<string> {
+  try {
+    await withTimeout(Promise.resolve().then(check), timeoutMs);
+    return 'ok';
+  } catch (error) {
+    return error instanceof Error ? error.message : 'failed';
+  }
+}
+
+/** Every check of `checks` run at once, by name. */
+async function runChecks(
+  checks: Record<string, ReadinessCheck>,
+  timeoutMs: number | undefined,
+): Promise<Record<string, string>> {
+  const entries = await Promise.all(
+    Object.entries(checks).map(async ([name, check]) => [name, await runCheck(check, timeoutMs)] as const),
+  );
+  return Object.fromEntries(entries);
+}
+
+/**
+ * `/livez`: the process answers. `/readyz`: every required dependency (`checks`) answers and we
+ * are not stopping; the `reported` ones are only described.
+ */
 export const healthPlugin = fp(
   async (app: FastifyInstance, options: HealthOptions) => {
     let shuttingDown = false;
@@ -45,20 +76,14 @@ export const healthPlugin = fp(
     app.get('/livez', hide, async () => ({ status: 'ok' }));
     app.get('/readyz', hide, async (_req, reply) => {
       if (shuttingDown) return reply.code(503).send({ status: 'shutting_down' });
-      const results: Record<string, string> = {};
-      let ok = true;
-      await Promise.all(
-        Object.entries(options.checks).map(async ([name, check]) => {
-          try {
-            await withTimeout(Promise.resolve().then(check), options.timeoutMs ?? 2_000);
-            results[name] = 'ok';
-          } catch (error) {
-            ok = false;
-            results[name] = error instanceof Error ? error.message : 'failed';
-          }
-        }),
-      );
-      return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', checks: results });
+      const [checks, reported] = await Promise.all([
+        runChecks(options.checks, options.timeoutMs),
+        runChecks(options.reported ?? {}, options.timeoutMs),
+      ]);
+      const allOk = (results: Record<string, string>) => Object.values(results).every((r) => r === 'ok');
+      const body = options.reported ? { checks, reported } : { checks };
+      if (!allOk(checks)) return reply.code(503).send({ status: 'unavailable', ...body });
+      return reply.send({ status: allOk(reported) ? 'ok' : 'degraded', ...body });
     });
   },
   { name: 'rappel-health' },

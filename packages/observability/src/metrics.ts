@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import type { FastifyInstance, FastifySchema } from 'fastify';
 import fp from 'fastify-plugin';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { type ReadinessCheck, runCheck } from './health';
 
 /** One registry per process, with Node's default metrics and a `service` label. */
 export function createMetricsRegistry(service: string): Registry {
@@ -37,6 +38,31 @@ export function registerQueueGauges(registry: Registry, queues: readonly Queue[]
         const [oldest] = await queue.getWaiting(0, 0);
         this.set({ queue: queue.name }, oldest ? Math.max(0, (Date.now() - oldest.timestamp) / 1000) : 0);
       }
+    },
+  });
+}
+
+/**
+ * `rappel_dependency_up{dependency}`: 1 when the dependency's check passes at scrape time, else
+ * 0 (a check taking over `timeoutMs` fails). It is how a dependency that /readyz only reports
+ * (Redis, for a producer) can still be alerted on.
+ */
+export function registerDependencyGauge(
+  registry: Registry,
+  checks: Record<string, ReadinessCheck>,
+  timeoutMs = 2_000,
+): void {
+  new Gauge({
+    name: 'rappel_dependency_up',
+    help: 'Whether each dependency answered its check at scrape time (1) or not (0).',
+    labelNames: ['dependency'],
+    registers: [registry],
+    async collect() {
+      await Promise.all(
+        Object.entries(checks).map(async ([dependency, check]) => {
+          this.set({ dependency }, (await runCheck(check, timeoutMs)) === 'ok' ? 1 : 0);
+        }),
+      );
     },
   });
 }
