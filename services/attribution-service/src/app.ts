@@ -5,6 +5,7 @@ import {
   healthPlugin,
   metricsPlugin,
   type ReadinessCheck,
+  registerDependencyGauge,
 } from '@rappel/observability';
 import type { OutboxPublisher } from '@rappel/outbox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -32,8 +33,14 @@ export interface AppDeps {
   phoneRegion?: CountryCode;
   /** pino options (see loggerOptions in @rappel/observability), or false for none. */
   logger?: FastifyServerOptions['logger'];
-  /** /readyz checks: Postgres, Redis… */
-  readinessChecks?: Record<string, ReadinessCheck>;
+  /** Postgres's ping: /readyz fails while it fails (no request can be served without it). */
+  pingPostgres?: ReadinessCheck;
+  /**
+   * Redis's ping: reported by /readyz and `rappel_dependency_up`, never a reason to be unready.
+   * Loans are still made while Redis is down: their messages are rows first, which the
+   * scheduler's relay publishes later (docs/design-decisions.md).
+   */
+  pingRedis?: ReadinessCheck;
   /** Largest accepted body in bytes. Default 64 KiB. */
   bodyLimit?: number;
   /** Prometheus registry to serve at /metrics; one is made when absent. */
@@ -52,10 +59,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler(notFoundHandler);
   jsonBodiesOnly(app);
 
-  await app.register(healthPlugin, { checks: deps.readinessChecks ?? {} });
-  await app.register(metricsPlugin, {
-    registry: deps.metricsRegistry ?? createMetricsRegistry('attribution-service'),
-  });
+  const required: Record<string, ReadinessCheck> = deps.pingPostgres ? { postgres: deps.pingPostgres } : {};
+  const reported: Record<string, ReadinessCheck> = deps.pingRedis ? { redis: deps.pingRedis } : {};
+  await app.register(healthPlugin, { checks: required, reported });
+  const registry = deps.metricsRegistry ?? createMetricsRegistry('attribution-service');
+  registerDependencyGauge(registry, { ...required, ...reported });
+  await app.register(metricsPlugin, { registry });
   await registerOpenApi(app);
 
   const ctx: ServiceContext = {

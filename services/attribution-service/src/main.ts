@@ -16,7 +16,9 @@ const database = createDbClient(config.DATABASE_URL, {
   prepareStatements: config.DATABASE_PREPARED_STATEMENTS,
 });
 const redis = createProducerConnection(config.REDIS_URL);
+// Redis is not part of readiness (app.ts): its outages show here and in rappel_dependency_up.
 redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
+redis.on('ready', () => logger.info('redis connection ready'));
 const queues = createDeliveryQueues({
   connection: redis,
   prefix: config.QUEUE_PREFIX,
@@ -31,11 +33,9 @@ const app = await buildApp({
   phoneRegion: config.PHONE_DEFAULT_REGION,
   logger: loggerOptions(SERVICE, config.LOG_LEVEL),
   bodyLimit: config.BODY_LIMIT_BYTES,
-  readinessChecks: {
-    postgres: () => pingDatabase(database.sql),
-    redis: async () => {
-      await redis.ping();
-    },
+  pingPostgres: () => pingDatabase(database.sql),
+  pingRedis: async () => {
+    await redis.ping();
   },
 });
 

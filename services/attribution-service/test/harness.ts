@@ -1,4 +1,4 @@
-import { type Database, notificationLog, scheduledReminders } from '@rappel/db';
+import { type Database, notificationLog, pingDatabase, scheduledReminders } from '@rappel/db';
 import { DEFAULT_REMINDER_POLICY, ManualClock } from '@rappel/domain';
 import { createOutboxPublisher } from '@rappel/outbox';
 import {
@@ -62,6 +62,10 @@ export async function startHarness(options: { redisUrl?: string } = {}): Promise
     clock,
     policy: DEFAULT_REMINDER_POLICY,
     logger: process.env.TEST_LOG ? { level: 'error' } : false,
+    pingPostgres: () => pingDatabase(database.sql),
+    pingRedis: async () => {
+      await redis.ping();
+    },
   });
   const { key } = await createApiKey(database.db, { name: 'desk-system', departmentId: null });
   return {

@@ -8,6 +8,32 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
+/** The value of rappel_dependency_up for `dependency` in a /metrics text. */
+const dependencyUp = (metrics: string, dependency: string) =>
+  new RegExp(`^rappel_dependency_up\\{dependency="${dependency}"[^}]*\\} (\\d)$`, 'm').exec(metrics)?.[1];
+
+it('Redis down: /readyz stays 200 (Redis is reported, not required) and the metrics say Redis is down', async () => {
+  const ready = await h.app.inject({ url: '/readyz' });
+  expect(ready.statusCode, ready.body).toBe(200);
+  expect(ready.json()).toMatchObject({ status: 'degraded', checks: { postgres: 'ok' } });
+  expect(ready.json().reported.redis).not.toBe('ok');
+  const metrics = (await h.app.inject({ url: '/metrics' })).body;
+  expect(dependencyUp(metrics, 'redis')).toBe('0');
+  expect(dependencyUp(metrics, 'postgres')).toBe('1');
+});
+
+it('Redis up: /readyz reports it ok, and rappel_dependency_up is 1', async () => {
+  const up = await startHarness();
+  try {
+    const ready = await up.app.inject({ url: '/readyz' });
+    expect(ready.statusCode, ready.body).toBe(200);
+    expect(ready.json()).toEqual({ status: 'ok', checks: { postgres: 'ok' }, reported: { redis: 'ok' } });
+    expect(dependencyUp((await up.app.inject({ url: '/metrics' })).body, 'redis')).toBe('1');
+  } finally {
+    await up.close();
+  }
+});
+
 it('Redis down: the loan is still created (201) and its rows stay pending for the relay', async () => {
   const s = await h.fx.scene({ whatsapp: true });
   const res = await h.api('POST', '/v1/loans', {
