@@ -25,10 +25,23 @@ const kept = {
   removeOnFail: { count: 500 },
 };
 
+/**
+ * Ticks are not retried: the next tick (seconds away, or tomorrow night's purge) does the same
+ * work, and a retry would only pile up behind it.
+ */
 const tickOpts: JobSchedulerTemplateOptions = { attempts: 1, ...kept };
 
-/** The daily report's job, as its scheduler and a catch-up make it. */
-export const dailyReportJobOpts: JobSchedulerTemplateOptions = tickOpts;
+/**
+ * The daily report happens once a day, so a failed run is retried: 5 attempts, 1, 2, 4 then 8
+ * minutes apart (15 minutes in all, enough for a Postgres failover). A retry writes and sends
+ * only what the failed attempt did not: each row's key is the department, the manager, the
+ * channel and the local date (jobs/daily-report.ts).
+ */
+export const dailyReportJobOpts: JobSchedulerTemplateOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 60_000 },
+  ...kept,
+};
 
 /** What one job scheduler should be: how it repeats and the job it makes. */
 export interface JobSchedulerSpec {

@@ -121,7 +121,7 @@ describe('catchUpDailyReport', () => {
     expect(await catchUpDailyReport(deps)).toEqual(queued);
     const waiting = await queue!.getJobs(['wait']);
     expect(waiting.map((j) => [j.id, j.name, j.opts.attempts])).toEqual([
-      ['daily-report-catch-up-2026-12-10', SCHEDULER_JOBS.dailyReport, 1],
+      ['daily-report-catch-up-2026-12-10', SCHEDULER_JOBS.dailyReport, 5],
     ]);
 
     await dailyReport({ db: h.tdb.db, publisher: h.publisher, clock: h.clock, logger: silentLogger, zone });

@@ -1,13 +1,23 @@
-import { dailyReportSchema } from '@rappel/contracts';
-import { loans, notificationLog } from '@rappel/db';
+import { dailyReportSchema, QUEUE_NAMES, SCHEDULER_JOBS } from '@rappel/contracts';
+import { type Database, loans, notificationLog } from '@rappel/db';
 import { insertNotifications, loadBorrower, notificationRowsFor } from '@rappel/outbox';
-import { and, eq } from 'drizzle-orm';
+import { createWorkerConnection } from '@rappel/queue';
+import { testEnv, waitFor } from '@rappel/testing';
+import { type Job, Queue, Worker } from 'bullmq';
+import { and, asc, eq } from 'drizzle-orm';
+import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseSchedulerConfig } from '../src/config';
+import { jobSchedulerSpecs } from '../src/job-schedulers';
 import { dailyReport } from '../src/jobs/daily-report';
+import { createSchedulerMetrics } from '../src/scheduler-metrics';
+import { createSchedulerProcessor } from '../src/scheduler-processor';
 import { createHarness, type Harness, silentLogger } from './harness';
 
 let h: Harness;
+const closers: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
+  for (const close of closers.splice(0)) await close();
   await h?.close();
 });
 
@@ -147,5 +157,109 @@ describe('dailyReport', () => {
       .from(notificationLog)
       .where(and(eq(notificationLog.kind, 'daily_report'), eq(notificationLog.recipientId, s.manager.id)));
     expect(count).toHaveLength(1);
+  });
+
+  it('retries a run that failed part-way, and the retry writes and sends only the departments not done', async () => {
+    h = await createHarness('2026-12-10T06:45:00Z'); // 07:45 in Paris
+    const zone = 'Europe/Paris';
+    const managers = new Map<string, string>();
+    for (let i = 0; i < 3; i++) {
+      const s = await h.f.scene();
+      managers.set(s.department.id, s.manager.id);
+      await h.f.loanWithPlan({
+        departmentId: s.department.id,
+        itemId: s.item.id,
+        responsibleUserId: s.staff.id,
+        clientId: s.client.id,
+        startsAt: at('2026-12-01T08:00:00Z'),
+        dueAt: at('2026-12-09T16:00:00Z'),
+      });
+    }
+    // Departments are reported in id order; the second one's write fails once (a Postgres blink).
+    let transactions = 0;
+    const flaky: Database = Object.create(h.tdb.db);
+    flaky.transaction = ((...args: Parameters<Database['transaction']>) => {
+      transactions++;
+      if (transactions === 2) return Promise.reject(new Error('Connection terminated unexpectedly'));
+      return h.tdb.db.transaction(...args);
+    }) as Database['transaction'];
+
+    // The scheduler's own daily-report job, as its template makes it, taken at once.
+    const spec = jobSchedulerSpecs({
+      fireIntervalSeconds: 15,
+      relayIntervalSeconds: 30,
+      retentionTime: '02:00',
+      dailyReportTime: '07:30',
+      zone,
+    }).find((s) => s.id === SCHEDULER_JOBS.dailyReport)!;
+    const queue = new Queue(QUEUE_NAMES.scheduler, { connection: h.connection, prefix: h.prefix });
+    closers.push(() => queue.close());
+    const first = await queue.upsertJobScheduler(spec.id, spec.repeat, {
+      name: spec.id,
+      data: {},
+      opts: spec.opts,
+    });
+    await first.promote();
+    const config = parseSchedulerConfig({ DATABASE_URL: h.tdb.url, APP_TIMEZONE: zone });
+    const processor = createSchedulerProcessor({
+      db: flaky,
+      queues: h.queues,
+      publisher: h.publisher,
+      clock: h.clock,
+      logger: silentLogger,
+      config,
+      metrics: createSchedulerMetrics(new Registry()),
+    });
+    const workerConnection = createWorkerConnection(testEnv.redisUrl);
+    const worker = new Worker(QUEUE_NAMES.scheduler, processor, {
+      connection: workerConnection,
+      prefix: h.prefix,
+    });
+    closers.push(async () => {
+      await worker.close();
+      workerConnection.disconnect();
+    });
+    const run = async () => (await queue.getJob(first.id!)) as Job;
+
+    // The failed attempt is waiting for its retry; the department done before the failure is kept.
+    await waitFor(
+      async () => (await run()).attemptsMade === 1 && (await run().then((j) => j.getState())) === 'delayed',
+      {
+        message: 'the failed attempt to wait for a retry',
+      },
+    );
+    const rowsNow = () =>
+      h.tdb.db
+        .select()
+        .from(notificationLog)
+        .where(eq(notificationLog.kind, 'daily_report'))
+        .orderBy(asc(notificationLog.departmentId));
+    const [firstDepartment] = [...managers.keys()].sort();
+    const afterFailure = await rowsNow();
+    expect(afterFailure.map((r) => [r.departmentId, r.recipientId])).toEqual([
+      [firstDepartment, managers.get(firstDepartment!)],
+    ]);
+
+    h.clock.set('2026-12-10T06:46:00Z');
+    await (await run()).promote();
+    await waitFor(async () => (await run().then((j) => j.getState())) === 'completed', {
+      message: 'the retry to complete',
+    });
+    const retried = await run();
+    expect(retried.attemptsMade).toBe(2);
+    expect(retried.returnvalue).toEqual({ date: '2026-12-10', departments: 3, rows: 2 });
+
+    const rows = await rowsNow();
+    expect(rows.map((r) => [r.departmentId, r.recipientId, r.occurrence])).toEqual(
+      [...managers].sort().map(([d, m]) => [d, m, '2026-12-10']),
+    );
+    expect(rows[0]!.id).toBe(afterFailure[0]!.id);
+    const emails = await h.queues.email.getJobs(['wait', 'delayed', 'active', 'completed']);
+    expect(
+      emails
+        .filter((j) => j.name === 'daily_report')
+        .map((j) => j.id)
+        .sort(),
+    ).toEqual(rows.map((r) => r.id).sort());
   });
 });

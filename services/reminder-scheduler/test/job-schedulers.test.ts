@@ -4,7 +4,12 @@ import { cleanupPrefix, testEnv, uniqueQueuePrefix } from '@rappel/testing';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type JobSchedulerSettings, registerJobSchedulers, type SchedulerQueue } from '../src/job-schedulers';
+import {
+  dailyReportJobOpts,
+  type JobSchedulerSettings,
+  registerJobSchedulers,
+  type SchedulerQueue,
+} from '../src/job-schedulers';
 
 const settings: JobSchedulerSettings = {
   fireIntervalSeconds: 15,
@@ -74,5 +79,18 @@ describe('registerJobSchedulers', () => {
       SCHEDULER_JOBS.retention,
       SCHEDULER_JOBS.dailyReport,
     ]);
+  });
+
+  it('gives the daily report retries with backoff, and the ticks none', async () => {
+    await registerJobSchedulers(queue, settings);
+    const byId = Object.fromEntries((await queue.getJobSchedulers()).map((s) => [s.key, s]));
+    expect(byId[SCHEDULER_JOBS.dailyReport]?.template?.opts).toEqual(dailyReportJobOpts);
+    expect(dailyReportJobOpts).toMatchObject({ attempts: 5, backoff: { type: 'exponential' } });
+    for (const id of [SCHEDULER_JOBS.fireDueReminders, SCHEDULER_JOBS.relay, SCHEDULER_JOBS.retention])
+      expect(byId[id]?.template?.opts).toMatchObject({ attempts: 1 });
+    const [run] = await queue
+      .getJobs(['delayed'])
+      .then((jobs) => jobs.filter((j) => j.name === SCHEDULER_JOBS.dailyReport));
+    expect(run?.opts).toMatchObject({ attempts: 5, backoff: { type: 'exponential', delay: 60_000 } });
   });
 });
