@@ -115,6 +115,18 @@ describe.skipIf(!hasKubectl && !process.env.CI).each(['dev', 'prod'])('overlay %
     );
   });
 
+  it.each(SERVICES)('%s: starts only once its image’s migrations are in the database', (service) => {
+    const pod = named(objects, 'Deployment', service)!.spec.template.spec;
+    const [main] = pod.containers;
+    const [wait, ...others] = pod.initContainers ?? [];
+    expect(others).toEqual([]);
+    expect(wait.image).toBe(main.image);
+    expect(wait.command.join(' ')).toMatch(/dist\/migrate-cli\.js --wait\b/);
+    expect(wait.envFrom).toEqual(main.envFrom);
+    expect(wait.securityContext.allowPrivilegeEscalation).toBe(false);
+    expect(wait.resources.limits.memory).toBeTruthy();
+  });
+
   it('puts everything in the overlay namespace', () => {
     const namespaces = new Set(objects.map((o) => o.metadata.namespace));
     expect(namespaces).toEqual(new Set([overlay === 'prod' ? 'rappel' : 'rappel-dev']));
