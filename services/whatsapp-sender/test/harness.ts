@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { Language, NotificationKind } from '@rappel/contracts';
+import { notificationPreferences } from '@rappel/db';
 import {
   type InsertedNotification,
   insertNotifications,
@@ -17,6 +18,7 @@ import {
   testEnv,
   uniqueQueuePrefix,
 } from '@rappel/testing';
+import { eq } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import {
@@ -102,7 +104,10 @@ export async function startWhatsAppHarness(
 
 /**
  * A borrower with WhatsApp on, at a number no other test of the file uses (`numberPrefix` +
- * 4 random digits), with an open long loan and its pending WhatsApp row for `kind`.
+ * 4 random digits), with an open long loan and the rows its cause makes for `kind`: the pending
+ * WhatsApp row (`row`) and, as in production when e-mail is on, the pending e-mail row beside
+ * it (`email`). `email`: `on` (default); `off`, so no e-mail row; `switched on since`, off
+ * when the rows were made (no e-mail row) and on now.
  */
 export async function whatsappRow(
   h: Pick<WhatsAppHarness, 'tdb' | 'f'>,
@@ -110,9 +115,16 @@ export async function whatsappRow(
     kind = 'loan_created',
     language = 'fr',
     numberPrefix = '+2410612',
-  }: { kind?: NotificationKind; language?: Language; numberPrefix?: string } = {},
+    email = 'on',
+  }: {
+    kind?: NotificationKind;
+    language?: Language;
+    numberPrefix?: string;
+    email?: 'on' | 'off' | 'switched on since';
+  } = {},
 ): Promise<{
   row: InsertedNotification;
+  email: InsertedNotification | null;
   phone: string;
   client: Awaited<ReturnType<Fixtures['client']>>;
   item: Awaited<ReturnType<Fixtures['item']>>;
@@ -130,6 +142,7 @@ export async function whatsappRow(
       whatsappNumber: phone,
       whatsappConsentSource: 'desk',
       whatsappConsentAt: new Date(),
+      emailEnabled: email === 'on',
     },
   );
   const item = await f.item(department.id);
@@ -146,6 +159,12 @@ export async function whatsappRow(
     (await loadBorrower(tdb.db, loan.id))!,
     { recordSkipped: false },
   );
-  const row = (await insertNotifications(tdb.db, rows)).find((r) => r.channel === 'whatsapp')!;
-  return { row, phone, client, item, loan };
+  const made = await insertNotifications(tdb.db, rows);
+  if (email === 'switched on since')
+    await tdb.db
+      .update(notificationPreferences)
+      .set({ emailEnabled: true })
+      .where(eq(notificationPreferences.clientId, client.id));
+  const row = made.find((r) => r.channel === 'whatsapp')!;
+  return { row, email: made.find((r) => r.channel === 'email') ?? null, phone, client, item, loan };
 }

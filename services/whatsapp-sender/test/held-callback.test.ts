@@ -90,7 +90,7 @@ describe('a status callback that arrives before its SID is recorded', () => {
   });
 
   it('an undelivered one still sends the e-mail instead', async () => {
-    const { row } = await whatsappRow(h, { numberPrefix: '+2410615' });
+    const { row } = await whatsappRow(h, { numberPrefix: '+2410615', email: 'switched on since' });
     whenAccepted = (sid) => callBack(sid, 'undelivered', 63024);
     await publishRows(h.service.queues, [row]);
     const email = await waitFor(async () => {

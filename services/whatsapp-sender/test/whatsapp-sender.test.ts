@@ -75,8 +75,12 @@ const settled = (id: string, status: NotificationStatus) =>
   );
 const sentTo = (phone: string) => twilio.messages.filter((m) => m.resource.to === `whatsapp:${phone}`);
 
-async function sendThroughWorker(kind: NotificationKind = 'loan_created', language: Language = 'fr') {
-  const made = await whatsappRow(kind, language);
+async function sendThroughWorker(
+  kind: NotificationKind = 'loan_created',
+  language: Language = 'fr',
+  email: 'on' | 'switched on since' = 'on',
+) {
+  const made = await makeWhatsappRow(h, { kind, language, email });
   await publishRows(service.queues, [made.row]);
   const row = await settled(made.row.id, 'sent');
   return { ...made, row };
@@ -136,8 +140,8 @@ describe('sending through Twilio', () => {
     expect((await eventsOf(row.id)).map((e) => e.type)).toEqual(['failed', 'sent']);
   });
 
-  it('ends at once on 21211 and falls back to an e-mail row queued on `email`', async () => {
-    const made = await whatsappRow();
+  it('ends at once on 21211 and, its cause having made no e-mail, falls back to an e-mail row queued on `email`', async () => {
+    const made = await makeWhatsappRow(h, { email: 'switched on since' });
     twilio.failFor(made.phone, TWILIO_ERRORS.invalidTo);
     await publishRows(service.queues, [made.row]);
     const failed = await settled(made.row.id, 'permanent_failure');
@@ -235,7 +239,7 @@ describe('status callbacks', () => {
   });
 
   it('records undelivered with its error code and falls back to e-mail once', async () => {
-    const { row } = await sendThroughWorker();
+    const { row } = await sendThroughWorker('loan_created', 'fr', 'switched on since');
     const cb = twilio.statusCallback(row.providerMessageId!, 'undelivered', { errorCode: 63024 });
     expect((await inject('/twilio/status', cb)).statusCode).toBe(204);
     expect(await rowOf(row.id)).toMatchObject({ status: 'undelivered', errorCode: '63024' });
@@ -261,6 +265,102 @@ describe('status callbacks', () => {
       .from(heldStatusCallbacks)
       .where(eq(heldStatusCallbacks.messageSid, sid));
     expect(held.map((c) => c.twilioStatus)).toEqual(['delivered']);
+  });
+});
+
+describe('the e-mail fallback', () => {
+  const emailsOf = (loanId: string) =>
+    tdb.db
+      .select()
+      .from(notificationLog)
+      .where(and(eq(notificationLog.loanId, loanId), eq(notificationLog.channel, 'email')));
+  const fallbackEvents = async (id: string) => (await eventsOf(id)).filter((e) => e.type === 'fallback');
+  /** Runs the worker on the row while Twilio refuses its number (21211, permanent). */
+  async function failPermanently(id: string, phone: string) {
+    twilio.failFor(phone, TWILIO_ERRORS.invalidTo);
+    const job = { id, data: { notificationId: id }, attemptsMade: 0, opts: { attempts: 3 } } as never;
+    await expect(service.processor(job)).rejects.toThrow();
+    return rowOf(id);
+  }
+
+  it('makes no second e-mail when the same message already goes by e-mail, and records why once', async () => {
+    const { row, email, phone, loan } = await whatsappRow();
+    expect(email).not.toBeNull();
+    const failed = await failPermanently(row.id, phone);
+    expect(failed).toMatchObject({ status: 'permanent_failure', errorCode: '21211' });
+
+    expect((await emailsOf(loan.id)).map((e) => e.id)).toEqual([email!.id]);
+    const [decision, ...more] = await fallbackEvents(row.id);
+    expect(more).toHaveLength(0);
+    expect(decision).toMatchObject({
+      errorCode: '21211',
+      actor: 'whatsapp-sender',
+      detail: { channel: 'email', notificationId: email!.id, reason: 'already_by_email' },
+    });
+    // Asked again (a callback after the worker): still nothing made, nothing recorded twice.
+    expect(await service.fallback(failed)).toBeNull();
+    expect(await emailsOf(loan.id)).toHaveLength(1);
+    expect(await fallbackEvents(row.id)).toHaveLength(1);
+  });
+
+  it('makes no second e-mail after an undelivered callback when the e-mail was sent', async () => {
+    const { row, email, loan } = await sendThroughWorker();
+    await tdb.db
+      .update(notificationLog)
+      .set({ status: 'sent', sentAt: new Date() })
+      .where(eq(notificationLog.id, email!.id));
+    for (const status of ['undelivered', 'failed'])
+      expect(
+        (
+          await inject(
+            '/twilio/status',
+            twilio.statusCallback(row.providerMessageId!, status, { errorCode: 63024 }),
+          )
+        ).statusCode,
+      ).toBe(204);
+    expect((await rowOf(row.id)).status).toBe('undelivered');
+    expect((await emailsOf(loan.id)).map((e) => e.id)).toEqual([email!.id]);
+    expect((await fallbackEvents(row.id)).map((e) => e.detail)).toEqual([
+      { channel: 'email', notificationId: email!.id, reason: 'already_by_email' },
+    ]);
+  });
+
+  it('decides once when several paths ask at the same moment', async () => {
+    const { row, email, loan } = await whatsappRow();
+    await tdb.db
+      .update(notificationLog)
+      .set({ status: 'undelivered', errorCode: '63024' })
+      .where(eq(notificationLog.id, row.id));
+    const undelivered = await rowOf(row.id);
+    expect(await Promise.all([1, 2, 3].map(() => service.fallback(undelivered)))).toEqual([null, null, null]);
+    expect((await emailsOf(loan.id)).map((e) => e.id)).toEqual([email!.id]);
+    expect(await fallbackEvents(row.id)).toHaveLength(1);
+  });
+
+  it('still falls back when the e-mail of the same cause failed for good', async () => {
+    const { row, email, phone, loan } = await whatsappRow();
+    await tdb.db
+      .update(notificationLog)
+      .set({ status: 'permanent_failure', errorCode: '550' })
+      .where(eq(notificationLog.id, email!.id));
+    await failPermanently(row.id, phone);
+    const emails = await emailsOf(loan.id);
+    expect(emails).toHaveLength(2);
+    const fallback = emails.find((e) => e.replacesId === row.id);
+    expect(fallback).toMatchObject({ occurrence: '1:fallback', status: 'pending' });
+    expect(await service.queues.email.getJob(fallback!.id)).toBeDefined();
+    expect((await fallbackEvents(row.id)).map((e) => e.detail)).toEqual([
+      { channel: 'email', notificationId: fallback!.id },
+    ]);
+  });
+
+  it('honours the e-mail switch: e-mail off, no e-mail and nothing recorded, though the address is known', async () => {
+    const { row, email, phone, client, loan } = await makeWhatsappRow(h, { email: 'off' });
+    expect(email).toBeNull();
+    expect(client.email).toBeTruthy();
+    await failPermanently(row.id, phone);
+    expect(await emailsOf(loan.id)).toHaveLength(0);
+    expect(await fallbackEvents(row.id)).toHaveLength(0);
   });
 });
 
