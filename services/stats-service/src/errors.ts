@@ -3,7 +3,20 @@ import type { MessageKey } from './i18n';
 
 /** HTTP errors with stable codes; `messageKey` picks the person-facing text. */
 export const Unauthenticated = createError('UNAUTHENTICATED', 'unauthenticated', 401);
-export const Forbidden = createError('FORBIDDEN', 'forbidden', 403);
+
+/** Why a 403, which picks the page's text; the API's `code` is FORBIDDEN whatever the reason. */
+export type ForbiddenReason = 'managersOnly' | 'superAdminOnly' | 'otherDepartment';
+export const FORBIDDEN_TEXTS: Record<ForbiddenReason, MessageKey> = {
+  managersOnly: 'forbiddenText',
+  superAdminOnly: 'forbiddenSuperAdminText',
+  otherDepartment: 'forbiddenDepartmentText',
+};
+const ForbiddenError = createError('FORBIDDEN', 'forbidden', 403);
+export class Forbidden extends ForbiddenError {
+  constructor(readonly reason: ForbiddenReason = 'managersOnly') {
+    super();
+  }
+}
 export const NotFound = createError('NOT_FOUND', 'notFound', 404);
 export const ValidationFailed = createError<[string]>('VALIDATION_FAILED', '%s', 400);
 

@@ -82,7 +82,9 @@ const fr = {
   unsubscribedHowToUndo:
     'Pour recevoir à nouveau nos e-mails ou changer vos préférences, suivez le lien « Gérer mes préférences de notification » présent dans chacun de nos messages.',
   forbiddenTitle: 'Accès refusé',
-  forbiddenText: 'Cette page est réservée aux responsables de département.',
+  forbiddenText: 'Cette page est réservée aux responsables de département et aux administrateurs.',
+  forbiddenSuperAdminText: 'Cette page est réservée aux administrateurs de Rappel.',
+  forbiddenDepartmentText: 'Vous ne pouvez consulter que les messages de votre département.',
   notFoundTitle: 'Introuvable',
   notFoundText: 'Cette page n’existe pas ou ne vous est pas accessible.',
   errorTitle: 'Erreur',
@@ -248,7 +250,9 @@ const en: Record<MessageKey, string> = {
   unsubscribedHowToUndo:
     'To receive our e-mails again or change your preferences, follow the “Manage my notification preferences” link in any of our messages.',
   forbiddenTitle: 'Access denied',
-  forbiddenText: 'This page is for department managers.',
+  forbiddenText: 'This page is for department managers and administrators.',
+  forbiddenSuperAdminText: 'This page is for Rappel administrators only.',
+  forbiddenDepartmentText: 'You can only see the messages of your own department.',
   notFoundTitle: 'Not found',
   notFoundText: 'This page does not exist or is not available to you.',
   errorTitle: 'Error',

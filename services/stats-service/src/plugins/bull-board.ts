@@ -3,6 +3,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
+import { FORBIDDEN_TEXTS } from '../errors';
 import { messagePage } from '../views/pages';
 import { pageContext, sendPage } from './web';
 
@@ -29,7 +30,7 @@ export async function bullBoardPlugin(app: FastifyInstance, options: { queues: Q
     if (request.viewer.role !== 'super_admin')
       return sendPage(
         reply,
-        messagePage(pageContext(request, reply), 'forbiddenTitle', 'forbiddenText'),
+        messagePage(pageContext(request, reply), 'forbiddenTitle', FORBIDDEN_TEXTS.superAdminOnly),
         403,
       );
   });

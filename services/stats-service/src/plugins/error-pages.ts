@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { MESSAGE_KEYS } from '../errors';
+import { FORBIDDEN_TEXTS, type ForbiddenReason, MESSAGE_KEYS } from '../errors';
 import { apiLanguage, type MessageKey, translator } from '../i18n';
 import type { PageContext } from '../views/layout';
 import { messagePage } from '../views/pages';
@@ -37,7 +37,8 @@ export function errorPages(app: FastifyInstance) {
           : (error.code ?? 'BAD_REQUEST');
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     const field = status === 400 ? fieldOf(error) : undefined;
-    return respond(request, reply, status, code, field);
+    const reason = (error as { reason?: ForbiddenReason }).reason;
+    return respond(request, reply, status, code, field, reason);
   });
   app.setNotFoundHandler((request, reply) => respond(request, reply, 404, 'NOT_FOUND'));
 }
@@ -73,7 +74,14 @@ function messageKey(status: number, code: string): MessageKey {
   );
 }
 
-function respond(request: FastifyRequest, reply: FastifyReply, status: number, code: string, field?: string) {
+function respond(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  field?: string,
+  reason: ForbiddenReason = 'managersOnly',
+) {
   if (isApi(request)) {
     const t = translator(apiLanguage(request.headers['accept-language']));
     return reply.code(status).send({
@@ -93,7 +101,7 @@ function respond(request: FastifyRequest, reply: FastifyReply, status: number, c
   const ctx = pageContext(request, reply);
   const page =
     status === 403 && !code.startsWith('FST_CSRF')
-      ? messagePage(ctx, 'forbiddenTitle', 'forbiddenText')
+      ? messagePage(ctx, 'forbiddenTitle', FORBIDDEN_TEXTS[reason])
       : status === 404
         ? messagePage(ctx, 'notFoundTitle', 'notFoundText')
         : status >= 500

@@ -5,6 +5,7 @@ import { verifyPassword } from '../auth/passwords';
 import { createSession, deleteSession, purgeExpiredSessions } from '../auth/sessions';
 import { clearFailures, recordFailure, secondsBlocked } from '../auth/throttle';
 import { CSRF_COOKIE, pageContext, sendPage } from '../plugins/web';
+import { homePath, mayOpen, type Viewer } from '../scope';
 import { signInPage } from '../views/pages';
 import type { RouteDeps } from './context';
 
@@ -33,6 +34,10 @@ export function safeNext(next: unknown): string | null {
   return next;
 }
 
+/** Where sign-in leads: `next` when the person may open it, else their first page. */
+const landing = (viewer: Pick<Viewer, 'role'>, next: string | undefined) =>
+  next && mayOpen(viewer, next) ? next : homePath(viewer);
+
 export async function authPages(app: FastifyInstance, deps: RouteDeps) {
   const cookieName = deps.config.SESSION_COOKIE_NAME;
   const cookieBase = {
@@ -44,7 +49,7 @@ export async function authPages(app: FastifyInstance, deps: RouteDeps) {
 
   app.get('/sign-in', async (request, reply) => {
     const next = safeNext((request.query as { next?: unknown }).next) ?? undefined;
-    if (request.viewer) return reply.redirect(next ?? '/');
+    if (request.viewer) return reply.redirect(landing(request.viewer, next));
     return sendPage(reply, signInPage(pageContext(request, reply), { next }));
   });
 
@@ -83,7 +88,7 @@ export async function authPages(app: FastifyInstance, deps: RouteDeps) {
       reply.setCookie(cookieName, session.token, { ...cookieBase, expires: session.expiresAt });
       reply.clearCookie(CSRF_COOKIE, { path: '/' });
       request.log.info({ userId: user.id }, 'signed in');
-      return reply.redirect(next ?? (user.role === 'dept_user' ? '/preferences' : '/'), 303);
+      return reply.redirect(landing(user, next), 303);
     },
   );
 

@@ -1,6 +1,6 @@
 import type { Language } from '@rappel/contracts';
 import type { Translate } from '../i18n';
-import type { Viewer } from '../scope';
+import { homePath, type Viewer } from '../scope';
 import { html, type SafeHtml } from './html';
 
 export interface PageContext {
@@ -42,7 +42,7 @@ export function layout(ctx: PageContext, title: string, active: Section, body: S
 </head>
 <body>
 <header class="top">
-  <a class="brand" href="/">${t('appName')}</a>
+  <a class="brand" href="${viewer ? homePath(viewer) : '/'}">${t('appName')}</a>
   <nav>
     ${manager ? link('/', t('dashboard'), 'dashboard') : ''}
     ${manager ? link('/notifications', t('history'), 'history') : ''}

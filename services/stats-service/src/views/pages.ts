@@ -1,4 +1,5 @@
 import type { MessageKey } from '../i18n';
+import { homePath } from '../scope';
 import { html } from './html';
 import { csrfField, layout, type PageContext } from './layout';
 
@@ -27,7 +28,7 @@ export function messagePage(
   vars?: Record<string, string | number>,
 ): string {
   const body = html`<section class="panel narrow"><h1>${ctx.t(titleKey)}</h1><p>${ctx.t(textKey, vars)}</p>
-<p><a href="/">${ctx.t('back')}</a></p></section>`;
+<p><a href="${ctx.viewer ? homePath(ctx.viewer) : '/'}">${ctx.t('back')}</a></p></section>`;
   return layout(ctx, ctx.t(titleKey), 'none', body);
 }
 
