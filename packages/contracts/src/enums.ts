@@ -37,6 +37,13 @@ export type PreDueReminderKind = (typeof PRE_DUE_REMINDER_KINDS)[number];
 /** Kinds addressed to the department's managers rather than the borrower. */
 export const MANAGER_KINDS = ['overdue_escalation', 'daily_report'] as const;
 
+/**
+ * Kinds that speak of the loan's due date as it was when they were made: the plan's reminders
+ * and overdue alerts (a manual reminder has one of these kinds too) and the managers' escalation.
+ * They lose their point once the loan is back, and a due-date change supersedes them.
+ */
+export const DUE_DATE_KINDS = [...REMINDER_KINDS, 'overdue_escalation'] as const;
+
 export const CHANNELS = ['email', 'whatsapp'] as const;
 export type Channel = (typeof CHANNELS)[number];
 

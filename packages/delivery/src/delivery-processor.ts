@@ -1,9 +1,8 @@
 import {
   type Channel,
+  DUE_DATE_KINDS,
   deliveryJobSchema,
-  MANAGER_KINDS,
   type NotificationKind,
-  REMINDER_KINDS,
   type SkipReason,
 } from '@rappel/contracts';
 import type { Database } from '@rappel/db';
@@ -24,6 +23,7 @@ import {
   leaseRemainingMs,
   loanEnded,
   type NotificationRow,
+  planSuperseded,
   settle,
 } from './notification-record';
 
@@ -60,8 +60,11 @@ export interface DeliveryProcessorOptions<M> {
   actor: string;
 }
 
-/** Kinds that lose their point once the loan is back (DESIGN.md, "Durability"). */
-const MOOT_WHEN_RETURNED = new Set<NotificationKind>([...REMINDER_KINDS, MANAGER_KINDS[0]]);
+/**
+ * Kinds that lose their point once the loan is back (DESIGN.md, "Durability") or its plan is
+ * replaced (a due-date change).
+ */
+const MOOT_WHEN_DUE_DATE_GONE = new Set<NotificationKind>(DUE_DATE_KINDS);
 
 const isSkip = (m: unknown): m is { skip: SkipReason } =>
   typeof m === 'object' && m !== null && 'skip' in m && Object.keys(m).length === 1;
@@ -188,9 +191,22 @@ async function settleSent(write: () => Promise<void>, deadline: number, log: Log
   }
 }
 
+/**
+ * Why the claimed row is not to be sent, read from the loan as it is now:
+ * - every message of a cancelled loan (the cancel left it to a worker that held it, and that
+ *   attempt did not send it);
+ * - a reminder, overdue alert or escalation of a returned loan;
+ * - one fired from a plan that a due-date change has replaced: the change skips the old plan's
+ *   unsent messages, but not one being sent at that moment (its attempt may fail and come
+ *   back), nor one made or replayed afterwards (the e-mail fallback of an old WhatsApp
+ *   reminder, an operator's replay).
+ */
 function mootReason(row: ClaimedRow): SkipReason | null {
   const ended = loanEnded(row);
-  return ended && MOOT_WHEN_RETURNED.has(row.kind) ? ended : null;
+  if (ended === 'cancelled') return ended;
+  if (!MOOT_WHEN_DUE_DATE_GONE.has(row.kind)) return null;
+  if (ended) return ended;
+  return planSuperseded(row) ? 'superseded' : null;
 }
 
 function describe(error: unknown): { code: string; message: string } {

@@ -19,6 +19,7 @@ import {
   perDatabase,
   rawPreparedStatement,
   rooms,
+  scheduledReminders,
   stillActionable,
   users,
 } from '@rappel/db';
@@ -38,6 +39,11 @@ export interface MessageRelations {
   item: typeof items.$inferSelect | null;
   client: typeof clients.$inferSelect | null;
   room: typeof rooms.$inferSelect | null;
+  /**
+   * The loan version of the plan the message was fired from (`scheduled_reminders.loan_version`
+   * of the row's reminder); null for a message that is not the plan's, such as a manual reminder.
+   */
+  planVersion: number | null;
   /**
    * A WhatsApp row whose address, as written in the row, has a STOP on record (see the
    * whatsapp-sender's opt-out): false for other channels.
@@ -65,13 +71,20 @@ export function loanEnded(row: ClaimedRow): 'returned' | 'cancelled' | null {
   return loan?.cancelledAt ? 'cancelled' : loan?.returnedAt ? 'returned' : null;
 }
 
+/** Whether the row was fired from a plan its loan's due-date change has since replaced. */
+export function planSuperseded(row: ClaimedRow): boolean {
+  const { loan, planVersion } = row.related;
+  return loan !== null && planVersion !== null && planVersion !== loan.version;
+}
+
 /** The claims of one batch, as the table `claim_input`. */
 const CLAIM_INPUT = batchTable('claim_input', { id: 'uuid', now: 'timestamptz', lease_until: 'timestamptz' });
 
 /**
  * The claims of one batch and everything their messages need, in one statement (it runs for
  * every message: claim, then context, were two round trips, and the context query joined five
- * tables again), built once per database.
+ * tables again), built once per database. The reminder's plan version and the loan's current
+ * one come with it, so a message of a replaced plan is skipped without a query.
  */
 const claimQuery = perDatabase((db: Database) => {
   const claimed = db.$with('claimed').as(
@@ -109,6 +122,7 @@ const claimQuery = perDatabase((db: Database) => {
       item: items,
       client: clients,
       room: rooms,
+      planVersion: scheduledReminders.loanVersion,
     })
     .from(claimed)
     .leftJoin(departments, eq(departments.id, claimed.departmentId))
@@ -116,6 +130,7 @@ const claimQuery = perDatabase((db: Database) => {
     .leftJoin(items, eq(items.id, loans.itemId))
     .leftJoin(clients, eq(clients.id, loans.clientId))
     .leftJoin(rooms, eq(rooms.id, loans.roomId))
+    .leftJoin(scheduledReminders, eq(scheduledReminders.id, claimed.reminderId))
     .prepare('claim_notifications_for_attempt');
 });
 

@@ -1,7 +1,13 @@
 import type { NotificationStatus } from '@rappel/contracts';
-import { loans, notificationEvents, notificationLog } from '@rappel/db';
+import { loans, notificationEvents, notificationLog, scheduledReminders } from '@rappel/db';
 import { systemClock } from '@rappel/domain';
-import { insertNotifications, loadBorrower, notificationRowsFor, toPublish } from '@rappel/outbox';
+import {
+  insertNotifications,
+  loadBorrower,
+  loadManagers,
+  notificationRowsFor,
+  toPublish,
+} from '@rappel/outbox';
 import {
   closeDeliveryQueues,
   createDeliveryQueues,
@@ -329,6 +335,124 @@ describe('delivery processor', () => {
       .from(notificationEvents)
       .where(eq(notificationEvents.notificationId, row.id));
     expect(event).toMatchObject({ type: 'skipped', status: 'skipped', detail: { reason: 'returned' } });
+  });
+
+  it("skips the messages fired from a plan its loan's due-date change replaced, and sends the new plan's", async () => {
+    const channel = scriptedChannel(['ok']);
+    const processor = startWorker(channel);
+    await worker!.close();
+    const scene = await f.scene();
+    const { loan, reminders } = await f.loanWithPlan({
+      departmentId: scene.department.id,
+      itemId: scene.item.id,
+      responsibleUserId: scene.staff.id,
+      clientId: scene.client.id,
+      startsAt: new Date(Date.now() - 3 * 86_400_000),
+      dueAt: new Date(Date.now() + 3_600_000),
+    });
+    const oldReminder = reminders.find((r) => r.kind === 'reminder_d1')!;
+    const oldOverdue = reminders.find((r) => r.kind === 'overdue')!;
+    // The due date moved: version 2 and its plan.
+    await tdb.db.update(loans).set({ version: 2 }).where(eq(loans.id, loan.id));
+    const [newReminder] = await tdb.db
+      .insert(scheduledReminders)
+      .values({ loanId: loan.id, kind: 'reminder_d1', fireAt: new Date(), loanVersion: 2 })
+      .returning();
+    const borrower = (await loadBorrower(tdb.db, loan.id))!;
+    const [manager] = await loadManagers(tdb.db, scene.department.id);
+    const base = { departmentId: scene.department.id, loanId: loan.id };
+    const rowOf = async (cause: Parameters<typeof notificationRowsFor>[0], to: typeof borrower) => {
+      const [made] = await insertNotifications(
+        tdb.db,
+        notificationRowsFor(cause, to, { recordSkipped: false }),
+      );
+      return made!;
+    };
+    // Written by a sweep before the change, or by an e-mail fallback of one after it.
+    const oldRow = await rowOf(
+      { ...base, kind: 'reminder_d1', occurrence: 'v1', reminderId: oldReminder.id },
+      borrower,
+    );
+    const escalation = await rowOf(
+      { ...base, kind: 'overdue_escalation', occurrence: 'v1#1', reminderId: oldOverdue.id },
+      manager!,
+    );
+    const newRow = await rowOf(
+      { ...base, kind: 'reminder_d1', occurrence: 'v2', reminderId: newReminder!.id },
+      borrower,
+    );
+    const made = [oldRow, escalation, newRow];
+    for (const row of made) await processor(jobFor(row.id));
+
+    for (const row of [oldRow, escalation]) {
+      expect(await statusOf(row.id)).toMatchObject({
+        status: 'skipped',
+        skipReason: 'superseded',
+        leaseUntil: null,
+      });
+    }
+    expect(await statusOf(newRow.id)).toMatchObject({ status: 'sent', providerMessageId: 'msg-1' });
+    expect(channel.sent).toHaveLength(1);
+  });
+
+  it('records sent a message it was sending when its loan was cancelled (the cancel left it alone)', async () => {
+    const channel = scriptedChannel(['ok']);
+    let sending: () => void = () => {};
+    const started = new Promise<void>((resolve) => {
+      sending = resolve;
+    });
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const send = channel.send;
+    channel.send = async (message, row) => {
+      sending();
+      await held;
+      return send(message, row);
+    };
+    const processor = startWorker(channel);
+    await worker!.close();
+    const { row, loan } = await pendingEmailRow('reminder_d1');
+    const attempt = processor(jobFor(row.id));
+    await started;
+    // The desk cancels while the provider has the message; the row, leased, stays pending.
+    await tdb.db.update(loans).set({ cancelledAt: new Date() }).where(eq(loans.id, loan.id));
+    release();
+    await attempt;
+    expect(channel.sent).toHaveLength(1);
+    expect(await statusOf(row.id)).toMatchObject({
+      status: 'sent',
+      providerMessageId: 'msg-1',
+      leaseUntil: null,
+    });
+  });
+
+  it('skips any message of a cancelled loan that the cancel left to an attempt which failed', async () => {
+    const channel = scriptedChannel([new TransientDeliveryError('421', 'try later'), 'ok']);
+    const processor = startWorker(channel);
+    await worker!.close();
+    const { row, loan } = await pendingEmailRow('loan_created');
+    await expect(processor(jobFor(row.id))).rejects.toBeInstanceOf(TransientDeliveryError);
+    // Cancelled while that attempt held the row: the retry finds the loan cancelled.
+    await tdb.db.update(loans).set({ cancelledAt: new Date() }).where(eq(loans.id, loan.id));
+    await processor(jobFor(row.id));
+    expect(channel.sent).toHaveLength(0);
+    expect(await statusOf(row.id)).toMatchObject({ status: 'skipped', skipReason: 'cancelled' });
+  });
+
+  it('does nothing with a message the cancel marked before any worker took it', async () => {
+    const channel = scriptedChannel(['ok']);
+    const processor = startWorker(channel);
+    await worker!.close();
+    const { row } = await pendingEmailRow('loan_created');
+    await tdb.db
+      .update(notificationLog)
+      .set({ status: 'cancelled', skipReason: 'cancelled' })
+      .where(eq(notificationLog.id, row.id));
+    await processor(jobFor(row.id));
+    expect(channel.sent).toHaveLength(0);
+    expect(await statusOf(row.id)).toMatchObject({ status: 'cancelled', attempts: 0 });
   });
 
   it('rejects a malformed payload as permanent', async () => {
