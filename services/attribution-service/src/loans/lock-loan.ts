@@ -13,9 +13,15 @@ export async function findLoan(db: Executor, caller: Caller, id: string): Promis
   return loan;
 }
 
-/** The loan, locked for the rest of the transaction, if the caller may see it. */
+/**
+ * The loan, locked for the rest of the transaction against other loan commands, if the caller
+ * may see it. `FOR NO KEY UPDATE`, the lock an UPDATE of the loan takes anyway, and not
+ * `FOR UPDATE`: that one also blocks the `FOR KEY SHARE` a foreign-key check takes, so a sweep
+ * inserting a reminder's messages for this loan, while holding that reminder's row, waited on
+ * the desk, and the desk, updating the loan's reminders, waited on the sweep (a deadlock).
+ */
 export async function lockLoan(tx: Executor, caller: Caller, id: string): Promise<LoanRow> {
-  const [loan] = await tx.select().from(loans).where(eq(loans.id, id)).for('update');
+  const [loan] = await tx.select().from(loans).where(eq(loans.id, id)).for('no key update');
   if (!loan || !canSee(caller, loan.departmentId)) throw new NotFound.loan();
   return loan;
 }
