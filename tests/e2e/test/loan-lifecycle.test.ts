@@ -296,7 +296,7 @@ describe('a loan, end to end', () => {
     }
   });
 
-  it('still accepts a loan when WhatsApp fails for good, and falls back to e-mail', async () => {
+  it('still accepts a loan when WhatsApp fails for good, and the borrower gets its e-mail once', async () => {
     const s = await scene();
     twilio.failFor('+24106123456', { status: 400, code: 21211, message: "Invalid 'To' Phone Number" });
     try {
@@ -304,21 +304,34 @@ describe('a loan, end to end', () => {
       const loanId = await lend(s, {
         dueDate: new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10),
       });
+      // E-mail is on, so the loan's own e-mail already tells the borrower: the WhatsApp
+      // failure is recorded as a fallback decision, not a second e-mail.
       const rows = await waitFor(
         async () => {
           const all = await rowsOf(loanId, 'loan_created');
           const wa = all.find((r) => r.channel === 'whatsapp');
-          const fallback = all.find((r) => r.replacesId === wa?.id);
-          return wa?.status === 'permanent_failure' && fallback?.status === 'sent'
-            ? { wa, fallback }
-            : undefined;
+          const email = all.find((r) => r.channel === 'email');
+          if (wa?.status !== 'permanent_failure' || email?.status !== 'sent') return undefined;
+          const [decision] = await tdb.db
+            .select()
+            .from(notificationEvents)
+            .where(
+              and(eq(notificationEvents.notificationId, wa.id), eq(notificationEvents.type, 'fallback')),
+            );
+          return decision ? { all, wa, email, decision } : undefined;
         },
-        { timeoutMs: 30_000, message: 'the WhatsApp failure and its e-mail fallback' },
+        { timeoutMs: 30_000, message: 'the WhatsApp failure and the fallback decision' },
       );
       expect(rows.wa).toMatchObject({ errorCode: '21211', attempts: 1 });
-      expect(rows.fallback.channel).toBe('email');
-      // The loan's own e-mail plus the fallback e-mail.
-      await smtp.waitForMessages(before + 2, 10_000);
+      expect(rows.all).toHaveLength(2);
+      expect(rows.decision.detail).toEqual({
+        channel: 'email',
+        notificationId: rows.email.id,
+        reason: 'already_by_email',
+      });
+      await smtp.waitForMessages(before + 1, 10_000);
+      const toBorrower = smtp.messages.slice(before).filter((m) => m.envelope.to.includes(s.client.email));
+      expect(toBorrower).toHaveLength(1);
     } finally {
       twilio.clearFailures();
     }
