@@ -2,6 +2,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { loadAttributionConfig } from '../../../services/attribution-service/src/config';
+import { parseEmailSenderConfig } from '../../../services/email-sender/src/config';
+import { parseSchedulerConfig } from '../../../services/reminder-scheduler/src/config';
+import { loadStatsConfig } from '../../../services/stats-service/src/config';
+import { loadWhatsAppSenderConfig } from '../../../services/whatsapp-sender/src/config';
 
 /**
  * Structure of every rendered Kustomize overlay (infra/k8s). Rendering needs kubectl; CI
@@ -142,5 +147,102 @@ describe.skipIf(!hasKubectl && !process.env.CI)('prod overlay sizing', () => {
     for (const hpa of byKind(objects, 'HorizontalPodAutoscaler')) {
       expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(2);
     }
+  });
+});
+
+describe.skipIf(!hasKubectl && !process.env.CI)('prod overlay ingress and site settings', () => {
+  const objects = render('prod');
+  const [config] = byKind(objects, 'ConfigMap');
+  const settings = config!.data as Record<string, string>;
+  const [ingress, ...more] = byKind(objects, 'Ingress');
+  const paths = (ingress?.spec.rules ?? []).flatMap((rule: Manifest) =>
+    rule.http.paths.map((p: Manifest) => ({
+      host: rule.host as string,
+      path: p.path as string,
+      type: p.pathType as string,
+      service: p.backend.service.name as string,
+    })),
+  );
+
+  it('has one Ingress, for the host of PUBLIC_BASE_URL, over TLS', () => {
+    expect(ingress).toBeDefined();
+    expect(more).toEqual([]);
+    const host = new URL(settings.PUBLIC_BASE_URL!).hostname;
+    expect(settings.PUBLIC_BASE_URL).toMatch(/^https:/);
+    expect(new Set(paths.map((p: { host: string }) => p.host))).toEqual(new Set([host]));
+    expect(ingress!.spec.tls.flatMap((t: Manifest) => t.hosts)).toEqual([host]);
+  });
+
+  it('routes to whatsapp-sender only Twilio’s two webhooks, and nothing to the other services', () => {
+    const byService = (name: string) => paths.filter((p: { service: string }) => p.service === name);
+    expect(byService('whatsapp-sender')).toEqual([
+      expect.objectContaining({ path: '/twilio/status', type: 'Exact' }),
+      expect.objectContaining({ path: '/twilio/inbound', type: 'Exact' }),
+    ]);
+    expect(byService('stats-service').length + byService('whatsapp-sender').length).toBe(paths.length);
+  });
+
+  it('routes the pages and the links in messages to stats-service, never its probes or metrics', () => {
+    const routed = (path: string) =>
+      paths.some(
+        (p: { path: string; type: string; service: string }) =>
+          p.service === 'stats-service' &&
+          (p.type === 'Exact' ? p.path === path : path === p.path || path.startsWith(`${p.path}/`)),
+      );
+    for (const path of ['/', '/sign-in', '/notifications/abc', '/preferences', '/p/t0ken', '/u/t0ken'])
+      expect(routed(path), path).toBe(true);
+    for (const path of ['/metrics', '/livez', '/readyz', '/docs', '/whatsapp', '/mail'])
+      expect(routed(path), path).toBe(false);
+  });
+
+  it('sets what the site must: the Twilio callback on the same host, MAIL_FROM, TRUST_PROXY', () => {
+    expect(settings.TWILIO_STATUS_CALLBACK_URL).toBe(
+      new URL('/twilio/status', settings.PUBLIC_BASE_URL).href,
+    );
+    expect(settings.MAIL_FROM).toMatch(/<[^@\s]+@[^>\s]+>/);
+    // The Ingress is stats-service's TCP peer: without TRUST_PROXY every sign-in counts as its.
+    expect(settings.TRUST_PROXY).toMatch(/^[0-9a-f.:/,]+$/);
+  });
+});
+
+describe.skipIf(!hasKubectl && !process.env.CI)('settings as the pods get them', () => {
+  const LOADERS: Record<string, (env: Record<string, string | undefined>) => unknown> = {
+    'attribution-service': loadAttributionConfig,
+    'email-sender': parseEmailSenderConfig,
+    'whatsapp-sender': loadWhatsAppSenderConfig,
+    'stats-service': loadStatsConfig,
+    'reminder-scheduler': parseSchedulerConfig,
+  };
+  /** What `rappel-secrets` holds in the documented recipe (docs/operations.md), as test values. */
+  const secret = {
+    DATABASE_URL: 'postgres://rappel:pw@postgres.example:5432/rappel',
+    LINK_SIGNING_SECRET: 'l'.repeat(48),
+    SESSION_SECRET: 's'.repeat(48),
+    SMTP_URL: 'smtps://user:password@smtp.example.com:465',
+    TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
+    TWILIO_AUTH_TOKEN: 't'.repeat(32),
+    TWILIO_WHATSAPP_FROM: 'whatsapp:+14155238886',
+  };
+  const podEnv = (overlay: string, service: string) => {
+    const objects = render(overlay);
+    const [config] = byKind(objects, 'ConfigMap');
+    const container = named(objects, 'Deployment', service)!.spec.template.spec.containers[0];
+    const env = Object.fromEntries((container.env ?? []).map((e: Manifest) => [e.name, e.value]));
+    // dev has no Ingress for Twilio to call back through: its secret holds no Twilio credentials.
+    const { TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_WHATSAPP_FROM, ...devSecret } = secret;
+    return { ...config!.data, ...(overlay === 'dev' ? devSecret : secret), ...env } as Record<string, string>;
+  };
+
+  it.each(SERVICES)('dev: %s starts with the ConfigMap and the secret', (service) => {
+    expect(() => LOADERS[service]!(podEnv('dev', service))).not.toThrow();
+  });
+
+  it.each(SERVICES)('prod: %s refuses the placeholder host, and starts once it is replaced', (service) => {
+    const env = podEnv('prod', service);
+    const reads = service !== 'reminder-scheduler'; // the scheduler reads no PUBLIC_BASE_URL
+    if (reads) expect(() => LOADERS[service]!(env)).toThrow(/PUBLIC_BASE_URL: .*placeholder/);
+    const site = { PUBLIC_BASE_URL: 'https://rappel.hotel.example' };
+    const twilio = { TWILIO_STATUS_CALLBACK_URL: 'https://rappel.hotel.example/twilio/status' };
+    expect(() => LOADERS[service]!({ ...env, ...site, ...twilio })).not.toThrow();
   });
 });

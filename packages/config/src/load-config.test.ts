@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { envBoolean, envInt } from './fields';
 import { ConfigError, loadConfig } from './load-config';
-import { baseEnvSchema, phoneRegionEnvSchema, reminderPolicyEnvSchema } from './schemas';
+import { baseEnvSchema, httpEnvSchema, phoneRegionEnvSchema, reminderPolicyEnvSchema } from './schemas';
 
 const schema = baseEnvSchema.extend(reminderPolicyEnvSchema.shape);
 
@@ -49,5 +49,22 @@ describe('loadConfig', () => {
   it('names a renamed setting instead of ignoring it', () => {
     const env = { DATABASE_URL: 'postgres://localhost/rappel', DEFAULT_PHONE_REGION: 'FR' };
     expect(() => loadConfig(schema, env)).toThrow(/DEFAULT_PHONE_REGION: renamed PHONE_DEFAULT_REGION/);
+  });
+
+  it("refuses the deployment files' placeholder PUBLIC_BASE_URL in production only", () => {
+    const http = baseEnvSchema.extend(httpEnvSchema.shape);
+    const env = {
+      DATABASE_URL: 'postgres://localhost/rappel',
+      PUBLIC_BASE_URL: 'https://rappel.example.invalid',
+    };
+    expect(() => loadConfig(http, { ...env, NODE_ENV: 'production' })).toThrow(
+      /PUBLIC_BASE_URL: .*placeholder/,
+    );
+    expect(loadConfig(http, { ...env, NODE_ENV: 'development' }).PUBLIC_BASE_URL).toBe(env.PUBLIC_BASE_URL);
+    const real = { ...env, NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://rappel.hotel.example' };
+    expect(loadConfig(http, real).PUBLIC_BASE_URL).toBe(real.PUBLIC_BASE_URL);
+    expect(loadConfig(http, { ...real, PUBLIC_BASE_URL: 'http://localhost:3004' }).NODE_ENV).toBe(
+      'production',
+    );
   });
 });

@@ -30,6 +30,21 @@ export const RENAMED_SETTINGS: Readonly<Record<string, string>> = {
 };
 
 /**
+ * Problems with values that are placeholders, in production only: PUBLIC_BASE_URL starts every
+ * link in a message, and a host under `.invalid` (the deployment files' placeholder, RFC 2606)
+ * never resolves, so every link sent would be dead.
+ */
+function placeholderProblems(config: unknown): string[] {
+  const { NODE_ENV, PUBLIC_BASE_URL } = config as { NODE_ENV?: string; PUBLIC_BASE_URL?: string };
+  if (NODE_ENV !== 'production' || !PUBLIC_BASE_URL || !URL.canParse(PUBLIC_BASE_URL)) return [];
+  const host = new URL(PUBLIC_BASE_URL).hostname;
+  if (host !== 'invalid' && !host.endsWith('.invalid')) return [];
+  return [
+    `PUBLIC_BASE_URL: ${PUBLIC_BASE_URL} is a placeholder (.invalid never resolves); set the address people reach stats-service at`,
+  ];
+}
+
+/**
  * Parses an environment once, with every problem reported together.
  * Pure: pass `process.env` from `main.ts`, a literal object from tests.
  */
@@ -41,9 +56,11 @@ export function loadConfig<S extends z.ZodType>(
   const renamed = Object.entries(RENAMED_SETTINGS)
     .filter(([old]) => env[old] !== undefined)
     .map(([old, now]) => `${old}: renamed ${now}; set that instead`);
-  if (!result.success || renamed.length > 0) {
+  const placeholders = result.success ? placeholderProblems(result.data) : [];
+  if (!result.success || renamed.length > 0 || placeholders.length > 0) {
     throw new ConfigError([
       ...renamed,
+      ...placeholders,
       ...(result.error?.issues ?? []).map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
     ]);
   }
