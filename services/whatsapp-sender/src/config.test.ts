@@ -30,6 +30,20 @@ describe('whatsapp-sender config', () => {
     expect(config.TWILIO_CONTENT_SIDS['loan_created:fr']).toMatch(/^HX/);
   });
 
+  it('reads an empty TWILIO_API_BASE_URL (a .env line left blank) as the default', () => {
+    expect(loadWhatsAppSenderConfig({ ...base, TWILIO_API_BASE_URL: '' }).TWILIO_API_BASE_URL).toBe(
+      'https://api.twilio.com',
+    );
+    expect(loadWhatsAppSenderConfig(base).TWILIO_API_BASE_URL).toBe('https://api.twilio.com');
+    const regional = 'https://api.dublin.ie1.twilio.com';
+    expect(loadWhatsAppSenderConfig({ ...base, TWILIO_API_BASE_URL: regional }).TWILIO_API_BASE_URL).toBe(
+      regional,
+    );
+    expect(() => loadWhatsAppSenderConfig({ ...base, TWILIO_API_BASE_URL: 'api.twilio.com' })).toThrow(
+      /TWILIO_API_BASE_URL/,
+    );
+  });
+
   describe('the inbound URL', () => {
     const twilio = (urls: Record<string, string>) =>
       loadWhatsAppSenderConfig({

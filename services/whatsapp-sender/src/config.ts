@@ -44,8 +44,11 @@ export const whatsappSenderEnvSchema = baseEnvSchema
     TWILIO_WHATSAPP_FROM: envOptional(
       z.string().regex(/^(whatsapp:\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/, 'must be whatsapp:+E164 or MG…'),
     ),
-    /** Twilio's API base URL: a regional one (https://api.dublin.ie1.twilio.com) or a test server. */
-    TWILIO_API_BASE_URL: z.url().default('https://api.twilio.com'),
+    /**
+     * Twilio's API base URL: a regional one (https://api.dublin.ie1.twilio.com) or a test server.
+     * Empty (`TWILIO_API_BASE_URL=` in a .env file) means the default, like unset.
+     */
+    TWILIO_API_BASE_URL: envOptional(z.url()).default('https://api.twilio.com'),
     /** Public URL of POST /twilio/status, as Twilio calls it (signatures are computed over it). */
     TWILIO_STATUS_CALLBACK_URL: envOptional(z.url()),
     /**
