@@ -8,7 +8,7 @@ const clientFields = {
   kind: z.enum(CLIENT_KINDS),
   fullName: singleLine({ min: 1, max: 200 }),
   email: z.email().max(320).nullable(),
-  /** Any format libphonenumber reads (national numbers in DEFAULT_PHONE_REGION); stored E.164. */
+  /** Any format libphonenumber reads (national numbers in PHONE_DEFAULT_REGION); stored E.164. */
   phone: singleLine({ max: 40 }).nullable(),
   language: z.enum(LANGUAGES),
   roomNumber: singleLine({ max: 20 }).nullable(),
