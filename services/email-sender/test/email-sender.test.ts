@@ -55,8 +55,9 @@ const SUBJECTS: Record<Language, Record<NotificationKind, (department: string) =
   fr: {
     loan_created: () => `Prêt enregistré : « ${ITEM} », retour le dimanche 6 décembre à 10:00`,
     reminder_d2: () => `Rappel : « ${ITEM} » à rendre le dimanche 6 décembre à 10:00`,
-    reminder_d1: () => `Rappel : « ${ITEM} » à rendre demain à 10:00`,
-    reminder_due_day: () => `Aujourd’hui : « ${ITEM} » à rendre à 10:00`,
+    // Sent on Friday for Sunday: what the day-worded reminders say, whatever their kind.
+    reminder_d1: () => `Rappel : « ${ITEM} » à rendre le dimanche 6 décembre à 10:00`,
+    reminder_due_day: () => `Rappel : « ${ITEM} » à rendre le dimanche 6 décembre à 10:00`,
     reminder_2h: () => `Bientôt : « ${ITEM} » à rendre à 10:00`,
     overdue: () => `En retard : « ${ITEM} » était à rendre le vendredi 4 décembre à 10:00`,
     loan_returned: () => `Retour enregistré : « ${ITEM} »`,
@@ -66,8 +67,8 @@ const SUBJECTS: Record<Language, Record<NotificationKind, (department: string) =
   en: {
     loan_created: () => `Loan recorded: “${ITEM}”, due back Sunday 6 December at 10:00`,
     reminder_d2: () => `Reminder: “${ITEM}” is due back Sunday 6 December at 10:00`,
-    reminder_d1: () => `Reminder: “${ITEM}” is due back tomorrow at 10:00`,
-    reminder_due_day: () => `Today: “${ITEM}” is due back at 10:00`,
+    reminder_d1: () => `Reminder: “${ITEM}” is due back Sunday 6 December at 10:00`,
+    reminder_due_day: () => `Reminder: “${ITEM}” is due back Sunday 6 December at 10:00`,
     reminder_2h: () => `Soon: “${ITEM}” is due back at 10:00`,
     overdue: () => `Overdue: “${ITEM}” was due back Friday 4 December at 10:00`,
     loan_returned: () => `Return recorded: “${ITEM}”`,

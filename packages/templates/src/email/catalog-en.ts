@@ -13,6 +13,12 @@ const reminder = (subject: string, heading: string, when: string): KindCopy => (
   audience: 'borrower',
 });
 
+/**
+ * D-2, D-1 and due-day reminders say how far the due day is when they are sent (`dueDay`
+ * below), not what their kind planned, so a late or a manual one stays true.
+ */
+const dayWordedReminder = reminder('{{reminderSubject}}', '{{reminderHeading}}', '{{reminderWhen}}');
+
 export const en: EmailCatalog = {
   kinds: {
     loan_created: {
@@ -28,21 +34,9 @@ export const en: EmailCatalog = {
       details: ['item', 'borrower', 'startsAt', 'dueAt', 'desk'],
       audience: 'borrower',
     },
-    reminder_d2: reminder(
-      'Reminder: “{{itemName}}” is due back {{dueAt}}',
-      'Due back in two days',
-      '{{dueAt}}',
-    ),
-    reminder_d1: reminder(
-      'Reminder: “{{itemName}}” is due back tomorrow at {{dueTime}}',
-      'Due back tomorrow',
-      'tomorrow, {{dueAt}}',
-    ),
-    reminder_due_day: reminder(
-      'Today: “{{itemName}}” is due back at {{dueTime}}',
-      'Due back today',
-      'today, {{dueAt}}',
-    ),
+    reminder_d2: dayWordedReminder,
+    reminder_d1: dayWordedReminder,
+    reminder_due_day: dayWordedReminder,
     reminder_2h: reminder(
       'Soon: “{{itemName}}” is due back at {{dueTime}}',
       'Due back in {{timeLeft}}',
@@ -96,6 +90,28 @@ export const en: EmailCatalog = {
       ],
       details: [],
       audience: 'manager',
+    },
+  },
+  dueDay: {
+    today: {
+      subject: 'Today: “{{itemName}}” is due back at {{dueTime}}',
+      heading: 'Due back today',
+      when: 'today, {{dueAt}}',
+    },
+    tomorrow: {
+      subject: 'Reminder: “{{itemName}}” is due back tomorrow at {{dueTime}}',
+      heading: 'Due back tomorrow',
+      when: 'tomorrow, {{dueAt}}',
+    },
+    inDays: {
+      subject: 'Reminder: “{{itemName}}” is due back {{dueAt}}',
+      heading: 'Due back in {{daysLeft}} days',
+      when: 'in {{daysLeft}} days, {{dueAt}}',
+    },
+    passed: {
+      subject: 'Reminder: “{{itemName}}” is due back {{dueAt}}',
+      heading: 'Return reminder',
+      when: '{{dueAt}}',
     },
   },
   detailLabels: {

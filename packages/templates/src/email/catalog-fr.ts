@@ -13,6 +13,12 @@ const reminder = (subject: string, heading: string, when: string): KindCopy => (
   audience: 'borrower',
 });
 
+/**
+ * D-2, D-1 and due-day reminders say how far the due day is when they are sent (`dueDay`
+ * below), not what their kind planned, so a late or a manual one stays true.
+ */
+const dayWordedReminder = reminder('{{reminderSubject}}', '{{reminderHeading}}', '{{reminderWhen}}');
+
 /** French typography: a no-break space before ":" and inside « », and after "n°". */
 const frenchSpacing = (text: string) =>
   text
@@ -46,21 +52,9 @@ export const fr: EmailCatalog = withFrenchSpacing({
       details: ['item', 'borrower', 'startsAt', 'dueAt', 'desk'],
       audience: 'borrower',
     },
-    reminder_d2: reminder(
-      'Rappel : « {{itemName}} » à rendre le {{dueAt}}',
-      'Retour dans deux jours',
-      'le {{dueAt}}',
-    ),
-    reminder_d1: reminder(
-      'Rappel : « {{itemName}} » à rendre demain à {{dueTime}}',
-      'Retour demain',
-      'demain, le {{dueAt}}',
-    ),
-    reminder_due_day: reminder(
-      'Aujourd’hui : « {{itemName}} » à rendre à {{dueTime}}',
-      'Retour aujourd’hui',
-      'aujourd’hui, le {{dueAt}}',
-    ),
+    reminder_d2: dayWordedReminder,
+    reminder_d1: dayWordedReminder,
+    reminder_due_day: dayWordedReminder,
     reminder_2h: reminder(
       'Bientôt : « {{itemName}} » à rendre à {{dueTime}}',
       'Retour dans {{timeLeft}}',
@@ -114,6 +108,28 @@ export const fr: EmailCatalog = withFrenchSpacing({
       ],
       details: [],
       audience: 'manager',
+    },
+  },
+  dueDay: {
+    today: {
+      subject: 'Aujourd’hui : « {{itemName}} » à rendre à {{dueTime}}',
+      heading: 'Retour aujourd’hui',
+      when: 'aujourd’hui, le {{dueAt}}',
+    },
+    tomorrow: {
+      subject: 'Rappel : « {{itemName}} » à rendre demain à {{dueTime}}',
+      heading: 'Retour demain',
+      when: 'demain, le {{dueAt}}',
+    },
+    inDays: {
+      subject: 'Rappel : « {{itemName}} » à rendre le {{dueAt}}',
+      heading: 'Retour dans {{daysLeft}} jours',
+      when: 'dans {{daysLeft}} jours, le {{dueAt}}',
+    },
+    passed: {
+      subject: 'Rappel : « {{itemName}} » à rendre le {{dueAt}}',
+      heading: 'Rappel de retour',
+      when: 'le {{dueAt}}',
     },
   },
   detailLabels: {

@@ -28,8 +28,28 @@ export interface KindCopy {
   audience: 'borrower' | 'manager';
 }
 
+/**
+ * How far the due day is when a reminder is sent, in the site zone (see localDaysUntilDue):
+ * `inDays` is two days or more ahead (`{{daysLeft}}`), `passed` a reminder sent after the due
+ * instant.
+ */
+export type DueDay = 'today' | 'tomorrow' | 'inDays' | 'passed';
+
+/** What a day-worded reminder says for one DueDay: its subject, heading, and when in a sentence. */
+export interface DueDayCopy {
+  subject: string;
+  heading: string;
+  /** Completes "… is due back " / "… est à rendre ". */
+  when: string;
+}
+
 export interface EmailCatalog {
   kinds: Record<NotificationKind, KindCopy>;
+  /**
+   * The words of reminder_d2, reminder_d1 and reminder_due_day, chosen when the message is
+   * rendered (`{{reminderSubject}}`, `{{reminderHeading}}`, `{{reminderWhen}}` in their copy).
+   */
+  dueDay: Record<DueDay, DueDayCopy>;
   detailLabels: Record<DetailKey, string>;
   /** The item as shown in the details table. */
   itemWithNumber: string;

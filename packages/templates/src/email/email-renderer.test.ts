@@ -102,6 +102,77 @@ describe('email renderer', () => {
     expect(mail.text).toContain('Retard : 2 heures et 30 minutes');
   });
 
+  describe('words a reminder from when it is sent, not from its kind', () => {
+    // Due Friday 4 December at 10:00 in Libreville (UTC+1); each case is the instant of sending.
+    const cases = [
+      ['today', '2026-12-04T07:00:00Z'],
+      ['today, just after midnight there (still the 3rd in UTC)', '2026-12-03T23:30:00Z'],
+      ['tomorrow', '2026-12-03T08:00:00Z'],
+      ['in two days', '2026-12-02T08:00:00Z'],
+      ['in five days', '2026-11-29T08:00:00Z'],
+      ['once the due time has passed', '2026-12-04T09:30:00Z'],
+    ] as const;
+    const expected = {
+      fr: [
+        ['Aujourd’hui : « Vidéoprojecteur Epson » à rendre à 10:00', 'Retour aujourd’hui', 'aujourd’hui, le'],
+        ['Aujourd’hui : « Vidéoprojecteur Epson » à rendre à 10:00', 'Retour aujourd’hui', 'aujourd’hui, le'],
+        ['Rappel : « Vidéoprojecteur Epson » à rendre demain à 10:00', 'Retour demain', 'demain, le'],
+        [
+          'Rappel : « Vidéoprojecteur Epson » à rendre le vendredi 4 décembre à 10:00',
+          'Retour dans 2 jours',
+          'dans 2 jours, le',
+        ],
+        [
+          'Rappel : « Vidéoprojecteur Epson » à rendre le vendredi 4 décembre à 10:00',
+          'Retour dans 5 jours',
+          'dans 5 jours, le',
+        ],
+        [
+          'Rappel : « Vidéoprojecteur Epson » à rendre le vendredi 4 décembre à 10:00',
+          'Rappel de retour',
+          'le',
+        ],
+      ],
+      en: [
+        ['Today: “Vidéoprojecteur Epson” is due back at 10:00', 'Due back today', 'today,'],
+        ['Today: “Vidéoprojecteur Epson” is due back at 10:00', 'Due back today', 'today,'],
+        ['Reminder: “Vidéoprojecteur Epson” is due back tomorrow at 10:00', 'Due back tomorrow', 'tomorrow,'],
+        [
+          'Reminder: “Vidéoprojecteur Epson” is due back Friday 4 December at 10:00',
+          'Due back in 2 days',
+          'in 2 days,',
+        ],
+        [
+          'Reminder: “Vidéoprojecteur Epson” is due back Friday 4 December at 10:00',
+          'Due back in 5 days',
+          'in 5 days,',
+        ],
+        ['Reminder: “Vidéoprojecteur Epson” is due back Friday 4 December at 10:00', 'Return reminder', ''],
+      ],
+    } as const;
+    const line = {
+      fr: (when: string) => `est à rendre ${when} vendredi 4 décembre à 10:00.`,
+      en: (when: string) => `is due back ${when ? `${when} ` : ''}Friday 4 December at 10:00.`,
+    };
+
+    for (const language of LANGUAGES)
+      cases.forEach(([label, now], i) => {
+        const [subject, heading, when] = expected[language][i]!;
+        it.each(['reminder_d2', 'reminder_d1', 'reminder_due_day'] as const)(
+          `${label}, in ${language}, whatever the kind (%s)`,
+          (kind) => {
+            const mail = renderer.render(context({ kind, language, now: new Date(now) }));
+            expect(mail.subject).toBe(subject);
+            expect(mail.text.split('\n')[0]).toBe(heading);
+            expect(mail.text).toContain(line[language](when));
+            expect(plain(mail.html)).toContain(`>${heading}</div>`);
+            expect(plain(mail.html)).toContain(line[language](when));
+            expect(plain(mail.html)).toContain(`<title>${subject.replace(/"/g, '&quot;')}</title>`);
+          },
+        );
+      });
+  });
+
   it('says whether a returned loan was late', () => {
     const late = renderer.render(
       context({

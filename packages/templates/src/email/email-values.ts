@@ -1,6 +1,8 @@
+import type { NotificationKind } from '@rappel/contracts';
+import { localDaysUntilDue } from '../due-day';
 import { formatDateTime, formatDuration, formatTime } from '../format';
 import type { MessageContext } from '../message-context';
-import type { EmailCatalog } from './catalog';
+import type { DueDay, EmailCatalog } from './catalog';
 import { fillText } from './placeholders';
 
 /** A message about a loan was asked for without the loan's data. */
@@ -39,7 +41,8 @@ export function borrowerLabel(
  * The text values every template of `ctx.kind` may use, as plain text (escaping happens when
  * they are put into HTML). Names: greeting, recipientName, department, desk, and for a loan:
  * itemName, inventoryNumber, borrowerName, borrowerPhrase, startsAt, dueAt, dueTime,
- * timeLeft, lateBy, returnedAt, returnedLateBy, returnNote, notes.
+ * timeLeft, lateBy, returnedAt, returnedLateBy, returnNote, notes; and for a day-worded
+ * reminder (D-2, D-1, due day): daysLeft, reminderSubject, reminderHeading, reminderWhen.
  */
 export function emailValues(ctx: MessageContext, catalog: EmailCatalog): Record<string, string> {
   const department = ctx.department.name;
@@ -83,5 +86,24 @@ export function emailValues(ctx: MessageContext, catalog: EmailCatalog): Record<
     lateOnReturn >= 60_000 ? catalog.returnedLate : catalog.returnedOnTime,
     values,
   );
+  if (DAY_WORDED_REMINDERS.has(ctx.kind)) {
+    const days = localDaysUntilDue(ctx.now, loan.dueAt, ctx.zone);
+    const words = catalog.dueDay[dueDayOf(days)];
+    values.daysLeft = String(days ?? 0);
+    values.reminderSubject = fillText(words.subject, values);
+    values.reminderHeading = fillText(words.heading, values);
+    values.reminderWhen = fillText(words.when, values);
+  }
   return values;
 }
+
+/** Reminders whose words say how far the due day is (EmailCatalog.dueDay). */
+const DAY_WORDED_REMINDERS: ReadonlySet<NotificationKind> = new Set([
+  'reminder_d2',
+  'reminder_d1',
+  'reminder_due_day',
+]);
+
+/** Local days until due (localDaysUntilDue) as the catalog's DueDay. */
+const dueDayOf = (days: number | null): DueDay =>
+  days === null ? 'passed' : days === 0 ? 'today' : days === 1 ? 'tomorrow' : 'inDays';

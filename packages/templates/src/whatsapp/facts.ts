@@ -1,6 +1,6 @@
 import { type DailyReport, dailyReportSchema, type Language } from '@rappel/contracts';
-import { localDayNumber } from '@rappel/domain';
 import { DateTime } from 'luxon';
+import { localDaysUntilDue } from '../due-day';
 import { formatDate, formatDateTime, formatDuration } from '../format';
 import type { MessageContext } from '../message-context';
 import { plainText } from './plain-text';
@@ -71,13 +71,13 @@ const DAY_WORDS: Record<Language, string[]> = {
 
 /** For a due instant still ahead: within 4 hours "dans 2 heures", else the local-day word. */
 function relativeDue(ctx: MessageContext, dueAt: Date): string | null {
+  const days = localDaysUntilDue(ctx.now, dueAt, ctx.zone);
+  if (days === null) return null;
   const ahead = dueAt.getTime() - ctx.now.getTime();
-  if (ahead <= 0) return null;
   if (ahead <= 4 * 3600_000)
     return ctx.language === 'fr'
       ? `dans ${formatDuration(ahead, 'fr')}`
       : `in ${formatDuration(ahead, 'en')}`;
-  const days = localDayNumber(dueAt, ctx.zone) - localDayNumber(ctx.now, ctx.zone);
   return DAY_WORDS[ctx.language][days] ?? null;
 }
 
