@@ -1,6 +1,7 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
+import type { Language } from '@rappel/contracts';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import { FORBIDDEN_TEXTS } from '../errors';
@@ -8,6 +9,24 @@ import { messagePage } from '../views/pages';
 import { pageContext, sendPage } from './web';
 
 export const BULL_BOARD_PATH = '/queues';
+
+/** Rappel's languages among @bull-board/ui 9.10's locales (`static/locales/<lng>`). */
+const BOARD_LOCALES: Record<Language, string> = { fr: 'fr-FR', en: 'en-GB' };
+const FRENCH_LOCALE_JSON = JSON.stringify({ locale: { lng: BOARD_LOCALES.fr } }).slice(1, -1);
+
+/**
+ * The board's page in the person's language. Its config is one object set at start (French),
+ * which the page embeds as JSON (`__UI_CONFIG__`), so an English reader's copy is switched
+ * here; the board's own language setting, once chosen in it, still wins.
+ */
+function inLanguage(page: string, lang: Language): string {
+  const tagged = page.replace('<html lang="en"', `<html lang="${lang}"`);
+  if (lang === 'fr') return tagged;
+  return tagged.replace(
+    FRENCH_LOCALE_JSON,
+    JSON.stringify({ locale: { lng: BOARD_LOCALES[lang] } }).slice(1, -1),
+  );
+}
 
 /**
  * Bull Board for super admins only. Managers get the 403 page: the board can retry, clean and
@@ -22,7 +41,7 @@ export async function bullBoardPlugin(app: FastifyInstance, options: { queues: Q
     queues: options.queues.map((q) => new BullMQAdapter(q)),
     // @bull-board/fastify 9.10.1 declares its own copy of @bull-board/api 9.10.1 types.
     serverAdapter: serverAdapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
-    options: { uiConfig: { boardTitle: 'Rappel' } },
+    options: { uiConfig: { boardTitle: 'Rappel', locale: { lng: BOARD_LOCALES.fr } } },
   });
   // Answered here rather than thrown: Bull Board's routes have their own error handler.
   app.addHook('onRequest', async (request, reply) => {
@@ -34,12 +53,16 @@ export async function bullBoardPlugin(app: FastifyInstance, options: { queues: Q
         403,
       );
   });
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', async (request, reply, payload) => {
     reply.header(
       'content-security-policy',
       "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline' https://fonts.googleapis.com; font-src 'self' https://fonts.gstatic.com; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'",
     );
-    return payload;
+    const boardPage =
+      typeof payload === 'string' &&
+      String(reply.getHeader('content-type') ?? '').startsWith('text/html') &&
+      payload.includes('__UI_CONFIG__');
+    return boardPage ? inLanguage(payload, request.lang) : payload;
   });
   await app.register(serverAdapter.registerPlugin(), { prefix: BULL_BOARD_PATH });
 }
