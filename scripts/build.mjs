@@ -2,12 +2,13 @@
 // `pnpm build`: each service becomes one plain JavaScript file, services/<name>/dist/main.js,
 // which production, `npm start`, the tests and the benchmarks all run with `node` (no tsx at
 // run time: with its loader thread and esbuild, each service idled 45–77 MB higher; see
-// docs/benchmarks.md). Also builds the migration one-shot, packages/db/dist/migrate-cli.js.
+// docs/benchmarks.md). Also builds the migration one-shot, packages/db/dist/migrate-cli.js, and
+// the operator CLI (packages/cli), services/stats-service/dist/cli.js, which the images carry.
 // Plain Node ESM; the only dependency is esbuild.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
@@ -125,9 +126,14 @@ function writeAtomically(path, contents) {
   renameSync(temporary, path);
 }
 
-async function bundle(label, packageDir, entry, outfile) {
+/**
+ * Bundles `entry` (relative to `packageDir`, or absolute) into `outfile`, with its metafile beside
+ * it as `metaName`. `packageDir` is the package whose node_modules Node resolves the runtime
+ * externals from, the one `pnpm deploy` ships the bundle in.
+ */
+async function bundle(label, packageDir, entry, outfile, metaName = 'meta.json') {
   const started = performance.now();
-  const result = await esbuild.build({ ...COMMON, entryPoints: [join(packageDir, entry)], outfile });
+  const result = await esbuild.build({ ...COMMON, entryPoints: [resolve(packageDir, entry)], outfile });
   const imported = runtimeImports(result.metafile);
   const problems = externalProblems(packageDir, imported);
   if (problems.length > 0) {
@@ -139,7 +145,7 @@ async function bundle(label, packageDir, entry, outfile) {
   }
   const [output] = result.outputFiles;
   writeAtomically(output.path, output.contents);
-  writeAtomically(join(dirname(outfile), 'meta.json'), JSON.stringify(result.metafile));
+  writeAtomically(join(dirname(outfile), metaName), JSON.stringify(result.metafile));
   return {
     label,
     outfile: relative(ROOT, outfile),
@@ -154,9 +160,15 @@ async function bundle(label, packageDir, entry, outfile) {
 
 /**
  * Builds every service (services/<name>/dist/main.js, with its esbuild metafile beside it as
- * meta.json) and the migration one-shot (packages/db/dist/migrate-cli.js, which finds
- * ../migrations from there). Rejects with a readable message when a bundle needs a package its
- * service does not depend on. `quiet` skips the per-bundle lines.
+ * meta.json), the migration one-shot (packages/db/dist/migrate-cli.js, which finds
+ * ../migrations from there) and the operator CLI. Rejects with a readable message when a bundle
+ * needs a package its service does not depend on. `quiet` skips the per-bundle lines.
+ *
+ * The CLI (packages/cli/src/main.ts, what `pnpm rappel` runs through tsx) is bundled into
+ * stats-service's dist/, as dist/cli.js: so the stats-service image carries it (`"files":
+ * ["dist"]`) and an operator can create the first user and API key inside a deployment, where
+ * neither tsx nor the sources exist. stats-service, because create-user hashes with argon2id as
+ * it verifies: its image has @node-rs/argon2, the CLI bundle's one runtime external.
  */
 export async function buildServices({ quiet = false } = {}) {
   const jobs = serviceNames().map((name) => {
@@ -165,6 +177,9 @@ export async function buildServices({ quiet = false } = {}) {
   });
   const db = join(ROOT, 'packages', 'db');
   jobs.push(bundle('db migrate-cli', db, 'src/migrate-cli.ts', join(db, 'dist', 'migrate-cli.js')));
+  const stats = join(ROOT, 'services', 'stats-service');
+  const cliEntry = join(ROOT, 'packages', 'cli', 'src', 'main.ts');
+  jobs.push(bundle('operator cli', stats, cliEntry, join(stats, 'dist', 'cli.js'), 'cli.meta.json'));
   const settled = await Promise.allSettled(jobs);
   const failures = settled.filter((r) => r.status === 'rejected').map((r) => r.reason.message);
   if (failures.length > 0) throw new Error(failures.join('\n'));

@@ -37,7 +37,7 @@ export class UsageError extends Error {
   }
 }
 
-export const USAGE = `Usage: pnpm rappel <command> [options]
+export const USAGE = `Usage: pnpm rappel <command> [options]   (in the stats-service image: node dist/cli.js <command>)
 
 Commands:
   migrate                      Apply database migrations.

@@ -15,4 +15,11 @@ describe('infra/docker/Dockerfile', () => {
     expect(dockerfile).toMatch(/^CMD \["node", "dist\/main\.js"\]$/m);
     expect(dockerfile).not.toMatch(/^(CMD|ENTRYPOINT).*tsx/m);
   });
+
+  it('ships the operator CLI in the stats-service image: its dist/, where the build puts cli.js', async () => {
+    // cli-bundle.test.ts runs that dist/cli.js; pnpm deploy ships a service's "files".
+    const { readFile } = await import('node:fs/promises');
+    const path = fileURLToPath(new URL('services/stats-service/package.json', root));
+    expect(JSON.parse(await readFile(path, 'utf8')).files).toContain('dist');
+  });
 });

@@ -1,11 +1,21 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../migrations', import.meta.url));
+/**
+ * packages/db/migrations: beside this module's folder (src/, or dist/ for the migrate-cli
+ * bundle); from a bundle of another package (the operator CLI in stats-service's dist/), in
+ * @rappel/db as installed in that package's node_modules (a workspace link, or what `pnpm
+ * deploy` copied into the image).
+ */
+export const MIGRATIONS_FOLDER =
+  ['../migrations', '../node_modules/@rappel/db/migrations']
+    .map((relative) => fileURLToPath(new URL(relative, import.meta.url)))
+    .find((folder) => existsSync(join(folder, 'meta', '_journal.json'))) ??
+  fileURLToPath(new URL('../migrations', import.meta.url));
 
 /**
  * Applies every pending migration. Run once per deploy (compose one-shot, Kubernetes Job,
