@@ -24,14 +24,15 @@ export function registerStatsMetrics(registry: Registry, sql: postgres.Sql, queu
   });
   new Gauge({
     name: 'rappel_notification_delay_seconds',
-    help: 'Mean delay from creation to sent and to delivered over the last 24 hours of rollup days.',
+    help: 'Mean delay from creation to sent and to delivered of the messages created yesterday and today (local days of the rollups), so at least the last 24 hours.',
     labelNames: ['metric'],
     registers: [registry],
     async collect() {
       const [row] = await sql<{ ss: number | null; sc: string; ds: number | null; dc: string }[]>`
         select sum(sent_seconds_sum)::float8 ss, sum(sent_count)::bigint sc,
           sum(delivered_seconds_sum)::float8 ds, sum(delivered_count)::bigint dc
-        from notification_daily_rollup_current where day >= current_date - 1`;
+        from notification_daily_rollup_current
+        where day >= (now() at time zone coalesce((select timezone from stats_settings where id = 1), 'UTC'))::date - 1`;
       const mean = (sum: number | null, n: string) => (Number(n) > 0 && sum !== null ? sum / Number(n) : 0);
       this.set({ metric: 'sent' }, mean(row?.ss ?? null, row?.sc ?? '0'));
       this.set({ metric: 'delivered' }, mean(row?.ds ?? null, row?.dc ?? '0'));
