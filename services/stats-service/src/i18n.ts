@@ -147,6 +147,7 @@ const fr = {
   'event.callback': 'Statut reçu de WhatsApp',
   'event.replayed': 'Renvoi demandé',
   'event.fallback': 'Message de secours créé',
+  'event.fallbackAlreadyByEmail': 'Pas de message de secours : l’e-mail part déjà',
   'event.cancelled': 'Annulé',
   'role.super_admin': 'super administrateur',
   'role.dept_manager': 'responsable de département',
@@ -165,6 +166,7 @@ const fr = {
   'detail.providerMessageId': 'référence du fournisseur',
   'detail.channel': 'canal',
   'detail.fallbackMessage': 'voir le message de secours',
+  'detail.emailMessage': 'voir l’e-mail',
 } as const;
 
 export type MessageKey = keyof typeof fr;
@@ -315,6 +317,7 @@ const en: Record<MessageKey, string> = {
   'event.callback': 'Status from WhatsApp',
   'event.replayed': 'Replay requested',
   'event.fallback': 'Fallback message created',
+  'event.fallbackAlreadyByEmail': 'No fallback: the e-mail is already going out',
   'event.cancelled': 'Cancelled',
   'role.super_admin': 'super admin',
   'role.dept_manager': 'department manager',
@@ -333,6 +336,7 @@ const en: Record<MessageKey, string> = {
   'detail.providerMessageId': 'provider reference',
   'detail.channel': 'channel',
   'detail.fallbackMessage': 'see the fallback message',
+  'detail.emailMessage': 'see the e-mail',
 };
 
 const catalogs: Record<Language, Record<MessageKey, string>> = { fr, en };

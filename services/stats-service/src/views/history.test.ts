@@ -160,6 +160,32 @@ describe("the message page's events", () => {
     expect(page).toContain('href="/notifications/9a57e10b-51a6-4d8e-9a57-2b0c3f1d7e10"');
     expect(page).not.toMatch(/toggle_off|super_admin|permanent_failure<|previousStatus|twilioStatus/);
 
+    // A WhatsApp failure whose e-mail was already going out: no fallback, said as such.
+    const noFallback: Partial<Event>[] = [
+      {
+        type: 'fallback',
+        actor: 'whatsapp-sender',
+        detail: {
+          channel: 'email',
+          notificationId: '9a57e10b-51a6-4d8e-9a57-2b0c3f1d7e10',
+          reason: 'already_by_email',
+        },
+      },
+    ];
+    const fr = detailPage(ctx('fr'), detail({ status: 'undelivered', skipReason: null }, noFallback), 'UTC');
+    expect(eventRows(fr)).toEqual([
+      '10/03/2025 09:00 Pas de message de secours : l’e-mail part déjà Rappel (automatique) · canal : E-mail, voir l’e-mail',
+    ]);
+    expect(fr).not.toContain('already_by_email');
+    const enNoFallback = detailPage(
+      ctx('en'),
+      detail({ status: 'undelivered', skipReason: null }, noFallback),
+      'UTC',
+    );
+    expect(eventRows(enNoFallback)[0]).toContain(
+      'No fallback: the e-mail is already going out Rappel (automatic) · channel: E-mail, see the e-mail',
+    );
+
     const en = detailPage(
       ctx('en'),
       detail({ status: 'pending', skipReason: null }, events.slice(0, 2)),

@@ -146,7 +146,7 @@ ${
 <table class="list" data-testid="events"><thead><tr><th>${t('created')}</th><th>${t('kind')}</th><th>${t('status')}</th><th>${t('error')}</th><th></th></tr></thead>
 <tbody>${n.events.map(
     (e) =>
-      html`<tr data-event="${e.type}"><td>${when(e.at)}</td><td>${eventTypeLabel(t, e.type)}${e.attempt ? html` #${e.attempt}` : ''}</td><td>${e.status ? statusBadge(ctx, e.status) : ''}</td><td>${e.errorCode ? html`<code title="${failureMeaning(e.errorCode, lang)}">${e.errorCode}</code>` : ''}</td><td class="muted">${eventNote(ctx, e)}</td></tr>`,
+      html`<tr data-event="${e.type}"><td>${when(e.at)}</td><td>${eventTypeLabel(t, e.type, e.detail)}${e.attempt ? html` #${e.attempt}` : ''}</td><td>${e.status ? statusBadge(ctx, e.status) : ''}</td><td>${e.errorCode ? html`<code title="${failureMeaning(e.errorCode, lang)}">${e.errorCode}</code>` : ''}</td><td class="muted">${eventNote(ctx, e)}</td></tr>`,
   )}</tbody></table></section>`;
   return layout(ctx, t('detail'), 'history', body);
 }

@@ -33,8 +33,19 @@ export const statusLabel = (t: Translate, status: string): string =>
 export const skipReasonLabel = (t: Translate, reason: string): string =>
   isSkipReason(reason) ? t(`skipReason.${reason}`) : reason;
 
-export const eventTypeLabel = (t: Translate, type: string): string =>
-  isEventType(type) ? t(`event.${type}`) : type;
+/**
+ * A WhatsApp message that failed for good while its e-mail was already sent or on its way gets
+ * no fallback e-mail (it would be the same message twice); whatsapp-sender records that decision
+ * as a `fallback` event with this reason and the e-mail's id.
+ */
+const ALREADY_BY_EMAIL = 'already_by_email';
+const noFallbackNeeded = (type: string, detail: unknown) =>
+  type === 'fallback' && (detail as { reason?: unknown } | null)?.reason === ALREADY_BY_EMAIL;
+
+export const eventTypeLabel = (t: Translate, type: string, detail?: unknown): string => {
+  if (noFallbackNeeded(type, detail)) return t('event.fallbackAlreadyByEmail');
+  return isEventType(type) ? t(`event.${type}`) : type;
+};
 
 /**
  * Twilio's message statuses (recorded as `twilioStatus` on a callback), as our status of the
@@ -94,7 +105,7 @@ const rank = (key: string) => {
 type Part = string | SafeHtml;
 
 /** One detail of an audit event, as zero or more readable parts. */
-function detailParts(ctx: PageContext, key: string, value: unknown): Part[] {
+function detailParts(ctx: PageContext, key: string, value: unknown, linkText: string): Part[] {
   const { t, lang } = ctx;
   if (value === null || value === undefined) return [];
   const text = typeof value === 'string' ? value : JSON.stringify(value);
@@ -116,9 +127,7 @@ function detailParts(ctx: PageContext, key: string, value: unknown): Part[] {
     case 'channel':
       return pair(t('detail.channel'), isChannel(text) ? t(`channel.${text}`) : text);
     case 'notificationId':
-      return UUID.test(text)
-        ? [html`<a href="/notifications/${text}">${t('detail.fallbackMessage')}</a>`]
-        : pair(key, text);
+      return UUID.test(text) ? [html`<a href="/notifications/${text}">${linkText}</a>`] : pair(key, text);
     case 'providerMessageId':
     case 'message':
       return pair(t(`detail.${key}`), text);
@@ -133,9 +142,13 @@ type NotificationEvent = NotificationDetail['events'][number];
 export function eventNote(ctx: PageContext, e: NotificationEvent): SafeHtml {
   const { by, ...rest } = (e.detail ?? {}) as { by?: unknown } & Record<string, unknown>;
   const who = typeof by === 'string' ? by : e.actor ? actorLabel(ctx.t, e.actor) : '';
+  // With no fallback made, the event's title says why and its link leads to the e-mail.
+  const noFallback = noFallbackNeeded(e.type, rest);
+  if (noFallback) delete rest.reason;
+  const linkText = ctx.t(noFallback ? 'detail.emailMessage' : 'detail.fallbackMessage');
   const parts = Object.entries(rest)
     .sort(([a], [b]) => rank(a) - rank(b))
-    .flatMap(([key, value]) => detailParts(ctx, key, value));
+    .flatMap(([key, value]) => detailParts(ctx, key, value, linkText));
   const details = parts.map((part, i) => html`${i > 0 ? ', ' : ''}${part}`);
   return html`${who}${who && parts.length > 0 ? ' · ' : ''}${details}`;
 }
