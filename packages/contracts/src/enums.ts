@@ -81,6 +81,15 @@ export const SKIP_REASONS = [
 ] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
+/**
+ * Who turned WhatsApp off (`notification_preferences.whatsapp_opt_out_reason`): the number itself
+ * by an inbound STOP, the desk's systems (attribution-service's API), or the person on the
+ * preferences page. Only `inbound_stop` speaks for the number, for every profile that has it, and
+ * only it is undone by an inbound START.
+ */
+export const WHATSAPP_OPT_OUT_REASONS = ['inbound_stop', 'desk', 'preferences_page'] as const;
+export type WhatsAppOptOutReason = (typeof WHATSAPP_OPT_OUT_REASONS)[number];
+
 export const DURATION_CLASSES = ['short', 'medium', 'long'] as const;
 export type DurationClass = (typeof DURATION_CLASSES)[number];
 

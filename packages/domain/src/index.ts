@@ -8,3 +8,4 @@ export * from './phone';
 export * from './reminder-plan';
 export * from './reminder-policy';
 export * from './signed-link';
+export * from './whatsapp-opt-out';
