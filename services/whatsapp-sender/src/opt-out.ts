@@ -12,28 +12,35 @@ const isOneOf = (words: Set<string>) => (body: string | undefined) =>
 export const isStopRequest = isOneOf(STOP_WORDS);
 export const isStartRequest = isOneOf(START_WORDS);
 
-export const OPT_OUT_REASON_INBOUND_STOP = 'inbound_stop';
 const CONSENT_SOURCE_INBOUND_START = 'inbound_start';
 
 /**
- * Turns WhatsApp off for everyone reachable at `number` (E.164): every preferences row with that
- * WhatsApp number, and every client or user whose phone it is (a row is created for those who
- * had none), recording when and why. Returns how many preference rows now say "off".
+ * An inbound STOP from `number` (E.164): WhatsApp off on every preferences row with that WhatsApp
+ * number that has it on, the STOP recorded as the reason (`inbound_stop`, when): from then on
+ * the number has a STOP on record, and every profile with it is skipped until a START. A row
+ * already off keeps its reason: turned off at the desk or on the preferences page, it stays off
+ * after a START. Clients and users whose phone it is and who have no preferences row get one, off
+ * for the same reason; a row sending WhatsApp to another number is left alone, that number did
+ * not answer STOP. Returns how many rows the STOP turned off or made.
  */
-export async function optOutWhatsApp(
-  db: Database,
-  number: string,
-  at: Date,
-  reason: string,
-): Promise<number> {
-  const off = { whatsappEnabled: false, whatsappOptOutAt: at, whatsappOptOutReason: reason, updatedAt: at };
+export async function optOutWhatsApp(db: Database, number: string, at: Date): Promise<number> {
+  const off = {
+    whatsappEnabled: false,
+    whatsappOptOutAt: at,
+    whatsappOptOutReason: 'inbound_stop',
+    updatedAt: at,
+  } as const;
   return db.transaction(async (tx) => {
     const byNumber = await tx
       .update(notificationPreferences)
       .set(off)
-      .where(eq(notificationPreferences.whatsappNumber, number))
+      .where(
+        and(
+          eq(notificationPreferences.whatsappNumber, number),
+          eq(notificationPreferences.whatsappEnabled, true),
+        ),
+      )
       .returning({ id: notificationPreferences.id });
-    const ids = new Set(byNumber.map((r) => r.id));
     const owners = [
       ...(await tx.select({ id: clients.id }).from(clients).where(eq(clients.phone, number))).map((c) => ({
         clientId: c.id,
@@ -42,16 +49,14 @@ export async function optOutWhatsApp(
         userId: u.id,
       })),
     ];
-    for (const owner of owners) {
-      const target = 'clientId' in owner ? notificationPreferences.clientId : notificationPreferences.userId;
-      const [row] = await tx
-        .insert(notificationPreferences)
-        .values({ ...owner, ...off })
-        .onConflictDoUpdate({ target, set: off })
-        .returning({ id: notificationPreferences.id });
-      if (row) ids.add(row.id);
-    }
-    return ids.size;
+    const made = owners.length
+      ? await tx
+          .insert(notificationPreferences)
+          .values(owners.map((owner) => ({ ...owner, ...off })))
+          .onConflictDoNothing()
+          .returning({ id: notificationPreferences.id })
+      : [];
+    return byNumber.length + made.length;
   });
 }
 
@@ -76,7 +81,7 @@ export async function optInAgainWhatsApp(db: Database, number: string, at: Date)
       and(
         eq(notificationPreferences.whatsappNumber, number),
         eq(notificationPreferences.whatsappEnabled, false),
-        eq(notificationPreferences.whatsappOptOutReason, OPT_OUT_REASON_INBOUND_STOP),
+        eq(notificationPreferences.whatsappOptOutReason, 'inbound_stop'),
       ),
     )
     .returning({ id: notificationPreferences.id });

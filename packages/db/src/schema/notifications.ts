@@ -7,6 +7,7 @@ import {
   NOTIFICATION_STATUSES,
   RECIPIENT_TYPES,
   SKIP_REASONS,
+  WHATSAPP_OPT_OUT_REASONS,
 } from '@rappel/contracts';
 import { sql } from 'drizzle-orm';
 import {
@@ -45,9 +46,12 @@ export const notificationPreferences = pgTable(
     /** Where the WhatsApp consent came from ("desk", "preferences_page", "api") and when. */
     whatsappConsentSource: text('whatsapp_consent_source'),
     whatsappConsentAt: timestamp('whatsapp_consent_at', { withTimezone: true }),
-    /** Set by an inbound STOP or an unsubscribe; kept for the record when WhatsApp is turned off. */
+    /**
+     * When and by whom WhatsApp was turned off (an inbound STOP, the desk, the preferences page);
+     * null while it is on. Only an inbound STOP's opt-out stands for the number itself.
+     */
     whatsappOptOutAt: timestamp('whatsapp_opt_out_at', { withTimezone: true }),
-    whatsappOptOutReason: text('whatsapp_opt_out_reason'),
+    whatsappOptOutReason: text('whatsapp_opt_out_reason', { enum: WHATSAPP_OPT_OUT_REASONS }),
     emailOptOutAt: timestamp('email_opt_out_at', { withTimezone: true }),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

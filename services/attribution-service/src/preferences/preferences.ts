@@ -1,5 +1,5 @@
 import { type Executor, notificationPreferences } from '@rappel/db';
-import { type CountryCode, DEFAULT_PREFERENCES, toWhatsAppE164 } from '@rappel/domain';
+import { type CountryCode, DEFAULT_PREFERENCES, toWhatsAppE164, whatsappOptOutChange } from '@rappel/domain';
 import { eq } from 'drizzle-orm';
 import { FieldValidationError } from '../http/errors';
 import { toIsoOrNull } from '../http/schemas';
@@ -48,7 +48,8 @@ export interface WriteContext {
 /**
  * Merges `input` into the saved preferences (or the defaults) and saves them. WhatsApp on
  * needs a valid mobile number, given or taken from the owner's phone; turning it on records
- * where the consent came from and when.
+ * where the consent came from and when, and clears any opt-out; turning it off records the
+ * desk's opt-out (`whatsappOptOutChange`), which an inbound START does not undo.
  */
 export async function writePreferences(
   db: Executor,
@@ -87,6 +88,7 @@ export async function writePreferences(
       ? (input.whatsappConsentSource ?? 'api')
       : (input.whatsappConsentSource ?? current?.whatsappConsentSource ?? null),
     whatsappConsentAt: turningOn ? ctx.now : (current?.whatsappConsentAt ?? null),
+    ...whatsappOptOutChange(current ?? null, { whatsappEnabled, whatsappNumber }, 'desk', ctx.now),
     updatedAt: ctx.now,
   };
   const [row] = current

@@ -1,6 +1,6 @@
 import type { RecipientType } from '@rappel/contracts';
 import { type Database, notificationPreferences } from '@rappel/db';
-import { type ChannelPreferences, DEFAULT_PREFERENCES } from '@rappel/domain';
+import { type ChannelPreferences, DEFAULT_PREFERENCES, whatsappOptOutChange } from '@rappel/domain';
 import { eq } from 'drizzle-orm';
 
 export type Owner = { type: RecipientType; id: string };
@@ -28,8 +28,10 @@ export async function loadPreferences(db: Database, owner: Owner): Promise<Chann
 }
 
 /**
- * Saves what the person chose. Turning WhatsApp on records the consent (this page, now);
- * turning a channel off records the opt-out time.
+ * Saves what the person chose. Turning WhatsApp on records the consent (this page, now) and
+ * clears any opt-out; turning it off records this page's opt-out (`whatsappOptOutChange`), which
+ * is this profile's alone and which an inbound START does not undo. Turning e-mail off records
+ * the opt-out time.
  */
 export async function savePreferences(
   db: Database,
@@ -37,16 +39,18 @@ export async function savePreferences(
   next: ChannelPreferences,
   now: Date,
 ): Promise<void> {
-  const before = await loadPreferences(db, owner);
+  const [saved] = await db
+    .select()
+    .from(notificationPreferences)
+    .where(eq(column(owner), owner.id));
+  const before = saved ?? DEFAULT_PREFERENCES;
   const changes = {
     ...next,
     updatedAt: now,
     ...(next.whatsappEnabled && !before.whatsappEnabled
-      ? { whatsappConsentSource: 'preferences_page', whatsappConsentAt: now, whatsappOptOutAt: null }
+      ? { whatsappConsentSource: 'preferences_page', whatsappConsentAt: now }
       : {}),
-    ...(!next.whatsappEnabled && before.whatsappEnabled
-      ? { whatsappOptOutAt: now, whatsappOptOutReason: 'preferences_page' }
-      : {}),
+    ...whatsappOptOutChange(saved ?? null, next, 'preferences_page', now),
     ...(!next.emailEnabled && before.emailEnabled ? { emailOptOutAt: now } : {}),
     ...(next.emailEnabled && !before.emailEnabled ? { emailOptOutAt: null } : {}),
   };

@@ -5,13 +5,7 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest }
 import { Counter, type Registry } from 'prom-client';
 import type { TwilioSettings } from '../config';
 import type { EmailFallback } from '../email-fallback';
-import {
-  isStartRequest,
-  isStopRequest,
-  OPT_OUT_REASON_INBOUND_STOP,
-  optInAgainWhatsApp,
-  optOutWhatsApp,
-} from '../opt-out';
+import { isStartRequest, isStopRequest, optInAgainWhatsApp, optOutWhatsApp } from '../opt-out';
 import { applyHeldStatusCallbacks, applyStatusCallback, type CallbackOutcome } from '../status-callback';
 import { isValidTwilioSignature, type WebhookParams } from '../twilio-signature';
 import { sendError } from './http-errors';
@@ -136,7 +130,7 @@ export async function twilioWebhookRoutes(app: FastifyInstance, options: TwilioW
     if (!params) return reply;
     const from = text(params.From)?.replace(/^whatsapp:/, '');
     if (from && isStopRequest(text(params.Body))) {
-      const rows = await optOutWhatsApp(db, from, clock.now(), OPT_OUT_REASON_INBOUND_STOP);
+      const rows = await optOutWhatsApp(db, from, clock.now());
       callbacks.inc({ endpoint: 'inbound', outcome: 'stop' });
       request.log.info({ preferences: rows }, 'WhatsApp turned off by an inbound STOP');
     } else if (from && isStartRequest(text(params.Body))) {
