@@ -23,7 +23,7 @@ import {
   stillActionable,
   users,
 } from '@rappel/db';
-import { and, eq, getTableColumns, isNotNull, isNull, lt, or, type SQLWrapper, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, isNull, lt, or, type SQLWrapper, sql } from 'drizzle-orm';
 
 export type NotificationRow = typeof notificationLog.$inferSelect;
 
@@ -45,21 +45,30 @@ export interface MessageRelations {
    */
   planVersion: number | null;
   /**
-   * A WhatsApp row whose address, as written in the row, has a STOP on record (see the
-   * whatsapp-sender's opt-out): false for other channels.
+   * A WhatsApp row whose address, as written in the row, has a STOP on record (see
+   * `stopOnRecord`): false for other channels.
    */
   addressOptedOut: boolean;
+  /**
+   * A WhatsApp row whose recipient has WhatsApp off in their own preferences now, however it was
+   * turned off since the row was made (at the desk, on the preferences page): false for other
+   * channels.
+   */
+  recipientWhatsAppOff: boolean;
 }
 
 /**
- * A STOP is on record for this WhatsApp number (E.164): the condition on notification_preferences
- * that the claim and the sender's own look-up share.
+ * A STOP is on record for this WhatsApp number (E.164): a preferences row with the number is off
+ * because the number itself answered STOP (whatsapp-sender's opt-out), which holds for every
+ * profile with the number until a START. WhatsApp turned off at the desk or on the preferences
+ * page is that profile's choice only. The condition on notification_preferences that the claim
+ * and the sender's own look-up share.
  */
 export const stopOnRecord = (number: SQLWrapper) =>
   and(
     eq(notificationPreferences.whatsappNumber, number),
     eq(notificationPreferences.whatsappEnabled, false),
-    isNotNull(notificationPreferences.whatsappOptOutAt),
+    eq(notificationPreferences.whatsappOptOutReason, 'inbound_stop'),
   );
 
 /** A claimed row, with what its message is about. */
@@ -117,6 +126,11 @@ const claimQuery = perDatabase((db: Database) => {
         when 'user' then (select ${users.fullName} from ${users} where ${users.id} = ${claimed.recipientId}) end`,
       addressOptedOut: sql<boolean>`${claimed.channel} = 'whatsapp' and exists (
         select 1 from ${notificationPreferences} where ${stopOnRecord(claimed.recipientAddress)})`,
+      recipientWhatsAppOff: sql<boolean>`${claimed.channel} = 'whatsapp' and exists (
+        select 1 from ${notificationPreferences}
+        where not ${notificationPreferences.whatsappEnabled}
+          and (${claimed.recipientType} = 'client' and ${notificationPreferences.clientId} = ${claimed.recipientId}
+            or ${claimed.recipientType} = 'user' and ${notificationPreferences.userId} = ${claimed.recipientId}))`,
       department: departments,
       loan: loans,
       item: items,

@@ -39,6 +39,8 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): Delivery
       const stopped =
         number === row.recipientAddress ? row.related.addressOptedOut : await optedOut(db, number);
       if (stopped) return { skip: 'opted_out' };
+      // So does WhatsApp turned off since in the recipient's own preferences.
+      if (row.related.recipientWhatsAppOff) return { skip: 'channel_off' };
       try {
         const ctx = messageContext(row, {
           zone: options.zone,

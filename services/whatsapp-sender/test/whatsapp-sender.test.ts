@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { Language, NotificationKind, NotificationStatus } from '@rappel/contracts';
 import {
+  clients,
   heldStatusCallbacks,
   notificationEvents,
   notificationLog,
@@ -422,12 +423,65 @@ describe('inbound STOP', () => {
     });
   });
 
+  it('leaves alone a profile whose phone is the number but whose WhatsApp goes to another one', async () => {
+    const { phone: elsewhere, client: relative } = await whatsappRow();
+    const phone = `+2410745${String(randomInt(10_000)).padStart(4, '0')}`;
+    await tdb.db.update(clients).set({ phone }).where(eq(clients.id, relative.id));
+    await inject(
+      '/twilio/inbound',
+      twilio.inboundMessage({ from: `whatsapp:${phone}`, body: 'STOP', url: INBOUND_URL }),
+    );
+    const [prefs] = await tdb.db
+      .select()
+      .from(notificationPreferences)
+      .where(eq(notificationPreferences.clientId, relative.id));
+    expect(prefs).toMatchObject({
+      whatsappEnabled: true,
+      whatsappNumber: elsewhere,
+      whatsappOptOutReason: null,
+    });
+  });
+
   it('refuses an unsigned inbound message', async () => {
     const stop = twilio.inboundMessage({ from: 'whatsapp:+24106123456', body: 'STOP', url: INBOUND_URL });
     const res = await inject('/twilio/inbound', stop, {
       'content-type': 'application/x-www-form-urlencoded',
     });
     expect(res.statusCode).toBe(403);
+  });
+});
+
+describe('WhatsApp turned off by hand', () => {
+  const turnOff = (owner: { clientId: string } | { userId: string }, reason: 'desk' | 'preferences_page') =>
+    tdb.db
+      .update(notificationPreferences)
+      .set({ whatsappEnabled: false, whatsappOptOutAt: new Date(), whatsappOptOutReason: reason })
+      .where(
+        'clientId' in owner
+          ? eq(notificationPreferences.clientId, owner.clientId)
+          : eq(notificationPreferences.userId, owner.userId),
+      );
+
+  it('skips a message waiting for the recipient who turned WhatsApp off since (channel_off, not a STOP)', async () => {
+    for (const reason of ['desk', 'preferences_page'] as const) {
+      const { row, phone, client } = await whatsappRow();
+      await turnOff({ clientId: client.id }, reason);
+      await publishRows(service.queues, [row]);
+      expect((await settled(row.id, 'skipped')).skipReason).toBe('channel_off');
+      expect(sentTo(phone)).toHaveLength(0);
+    }
+  });
+
+  it('silences that profile only: another profile with the number still gets its messages', async () => {
+    for (const reason of ['desk', 'preferences_page'] as const) {
+      const { row, phone, client } = await whatsappRow();
+      const staff = await f.user(client.departmentId, { phone });
+      await f.preferences({ userId: staff.id }, { whatsappEnabled: true, whatsappNumber: phone });
+      await turnOff({ userId: staff.id }, reason);
+      await publishRows(service.queues, [row]);
+      await settled(row.id, 'sent');
+      expect(sentTo(phone)).toHaveLength(1);
+    }
   });
 });
 

@@ -1,0 +1,271 @@
+/**
+ * WhatsApp opt-outs through every path that writes them, each service its own process: the
+ * desk's API (attribution-service), the preferences page's store (stats-service, called as the
+ * page calls it) and inbound STOP and START (whatsapp-sender, signed as Twilio signs them). A STOP
+ * from a number holds for every profile with that number until a START; WhatsApp turned off at
+ * the desk or on the page is that profile's own choice, and a START leaves it off
+ * (docs/design-decisions.md, "START undoes STOP, and only STOP").
+ */
+import { randomBytes, randomInt } from 'node:crypto';
+import { createApiKey } from '@rappel/attribution-service/src/auth/api-keys';
+import { notificationLog, notificationPreferences } from '@rappel/db';
+import { savePreferences } from '@rappel/stats-service/src/preferences/store';
+import {
+  cleanupPrefix,
+  createTestDatabase,
+  freePort,
+  type ServiceProcess,
+  startServiceProcess,
+  startTwilioContractServer,
+  type TestDatabase,
+  type TwilioContractServer,
+  testEnv,
+  uniqueQueuePrefix,
+  waitFor,
+} from '@rappel/testing';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+let tdb: TestDatabase;
+let twilio: TwilioContractServer;
+let prefix: string;
+const services: ServiceProcess[] = [];
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field in each test
+type ApiBody = any;
+let api: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: ApiBody }>;
+let whatsappUrl: string;
+
+beforeAll(async () => {
+  tdb = await createTestDatabase();
+  twilio = await startTwilioContractServer();
+  prefix = uniqueQueuePrefix('e2e-opt-out');
+  const [apiPort, waPort] = await Promise.all([freePort(), freePort()]);
+  whatsappUrl = `http://127.0.0.1:${waPort}`;
+  const common = {
+    DATABASE_URL: tdb.url,
+    REDIS_URL: testEnv.redisUrl,
+    QUEUE_PREFIX: prefix,
+    LOG_LEVEL: 'info',
+    LINK_SIGNING_SECRET: randomBytes(32).toString('hex'),
+    PUBLIC_BASE_URL: 'http://127.0.0.1:9',
+  };
+  services.push(
+    ...(await Promise.all([
+      startServiceProcess('attribution-service', common, { port: apiPort }),
+      startServiceProcess(
+        'whatsapp-sender',
+        {
+          ...common,
+          TWILIO_ACCOUNT_SID: twilio.accountSid,
+          TWILIO_AUTH_TOKEN: twilio.authToken,
+          TWILIO_WHATSAPP_FROM: 'whatsapp:+14155238886',
+          TWILIO_API_BASE_URL: twilio.url,
+          TWILIO_STATUS_CALLBACK_URL: `${whatsappUrl}/twilio/status`,
+        },
+        { port: waPort },
+      ),
+    ])),
+  );
+  const { key } = await createApiKey(tdb.db, { name: 'desk-pms', departmentId: null });
+  api = async (method, path, body) => {
+    const res = await fetch(`http://127.0.0.1:${apiPort}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: res.status, body: await res.json() };
+  };
+});
+
+afterAll(async () => {
+  const codes = await Promise.all(services.map((s) => s.stop('SIGTERM')));
+  await twilio?.close();
+  await cleanupPrefix(prefix);
+  await tdb?.drop();
+  expect(codes.every((c) => c === 0)).toBe(true);
+});
+
+const hex = () => randomBytes(3).toString('hex');
+
+/** A department, and a number that no other test uses. */
+async function scene() {
+  const department = await api('POST', '/v1/departments', { name: `Réception ${hex()}` });
+  expect(department.status).toBe(201);
+  return {
+    departmentId: department.body.id as string,
+    phone: `+2410745${String(randomInt(10_000)).padStart(4, '0')}`,
+  };
+}
+
+type Owner = { kind: 'users' | 'clients'; id: string };
+
+/** A staff member at `phone`, WhatsApp on at the desk. */
+async function staff(departmentId: string, phone: string): Promise<Owner> {
+  const res = await api('POST', '/v1/users', {
+    departmentId,
+    email: `staff-${hex()}@hotel.test`,
+    fullName: 'Awa Ndong',
+    role: 'dept_user',
+    phone,
+    preferences: { whatsappEnabled: true, whatsappConsentSource: 'desk' },
+  });
+  expect(res.status).toBe(201);
+  return { kind: 'users', id: res.body.id };
+}
+
+/** A client at `phone` (an internal one: a staff member's own client profile), WhatsApp on. */
+async function client(departmentId: string, phone: string): Promise<Owner> {
+  const res = await api('POST', '/v1/clients', {
+    departmentId,
+    kind: 'internal',
+    fullName: 'Awa Ndong',
+    phone,
+    preferences: { whatsappEnabled: true, whatsappConsentSource: 'desk' },
+  });
+  expect(res.status).toBe(201);
+  return { kind: 'clients', id: res.body.id };
+}
+
+const preferences = async (owner: Owner) => {
+  const res = await api('GET', `/v1/${owner.kind}/${owner.id}/preferences`);
+  expect(res.status).toBe(200);
+  return res.body;
+};
+const deskSets = async (owner: Owner, whatsappEnabled: boolean) => {
+  const res = await api('PUT', `/v1/${owner.kind}/${owner.id}/preferences`, {
+    whatsappEnabled,
+    ...(whatsappEnabled ? { whatsappConsentSource: 'desk' } : {}),
+  });
+  expect(res.status).toBe(200);
+  expect(res.body.whatsappEnabled).toBe(whatsappEnabled);
+};
+
+/** The number writes to the hotel's WhatsApp (`STOP`, `START`…), signed as Twilio signs it. */
+async function inbound(phone: string, body: string) {
+  const url = `${whatsappUrl}/twilio/inbound`;
+  const res = await twilio.post(twilio.inboundMessage({ from: `whatsapp:${phone}`, body, url }));
+  expect(res.status).toBe(200);
+}
+
+/**
+ * Lends a new item to `borrower` (a client) and waits for its loan_created WhatsApp message to
+ * be sent or skipped.
+ */
+async function lendAndSettle(departmentId: string, borrower: Owner, responsible: Owner) {
+  const item = await api('POST', '/v1/items', {
+    departmentId,
+    name: 'Ordinateur',
+    inventoryNumber: `INV-${hex()}`,
+  });
+  expect(item.status).toBe(201);
+  const loan = await api('POST', '/v1/loans', {
+    itemId: item.body.id,
+    clientId: borrower.id,
+    responsibleUserId: responsible.id,
+    dueAt: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+  });
+  expect(loan.status).toBe(201);
+  return waitFor(
+    async () => {
+      const [row] = await tdb.db
+        .select()
+        .from(notificationLog)
+        .where(and(eq(notificationLog.loanId, loan.body.loan.id), eq(notificationLog.channel, 'whatsapp')));
+      return row && (row.status === 'sent' || row.status === 'skipped') ? row : undefined;
+    },
+    { timeoutMs: 30_000, message: 'the WhatsApp message sent or skipped' },
+  );
+}
+
+describe('WhatsApp opt-outs', () => {
+  it("turned off on the preferences page, it is that profile's alone: another profile with the number still gets its messages", async () => {
+    const { departmentId, phone } = await scene();
+    const user = await staff(departmentId, phone);
+    const profile = await client(departmentId, phone);
+    const page = await preferences(user);
+    await savePreferences(
+      tdb.db,
+      { type: 'user', id: user.id },
+      {
+        emailEnabled: page.emailEnabled,
+        whatsappEnabled: false,
+        whatsappNumber: page.whatsappNumber,
+        reminderD2: page.reminderD2,
+        reminderD1: page.reminderD1,
+        reminderDueDay: page.reminderDueDay,
+        reminder2h: page.reminder2h,
+      },
+      new Date(),
+    );
+    const [saved] = await tdb.db
+      .select()
+      .from(notificationPreferences)
+      .where(eq(notificationPreferences.userId, user.id));
+    expect(saved).toMatchObject({ whatsappEnabled: false, whatsappOptOutReason: 'preferences_page' });
+    expect(saved!.whatsappOptOutAt).toBeInstanceOf(Date);
+
+    const row = await lendAndSettle(departmentId, profile, user);
+    expect(row).toMatchObject({ status: 'sent', recipientAddress: phone, skipReason: null });
+    expect(twilio.messages.filter((m) => m.params.To === `whatsapp:${phone}`)).toHaveLength(1);
+  });
+
+  it('turned off at the desk after a STOP it had undone, it stays off after a START', async () => {
+    const { departmentId, phone } = await scene();
+    const profile = await client(departmentId, phone);
+    await inbound(phone, 'STOP');
+    expect(await preferences(profile)).toMatchObject({ whatsappEnabled: false });
+    await deskSets(profile, true);
+    await deskSets(profile, false);
+    const before = Date.now();
+    await inbound(phone, 'START');
+    const after = await preferences(profile);
+    expect(after).toMatchObject({ whatsappEnabled: false, whatsappConsentSource: 'desk' });
+    expect(Date.parse(after.whatsappOptOutAt)).toBeLessThanOrEqual(before);
+  });
+
+  it('a STOP holds for every profile with the number, even one the desk turns on again, until a START', async () => {
+    const { departmentId, phone } = await scene();
+    const user = await staff(departmentId, phone);
+    const profile = await client(departmentId, phone);
+    await inbound(phone, 'ARRÊT');
+    expect(await preferences(user)).toMatchObject({ whatsappEnabled: false });
+    expect(await preferences(profile)).toMatchObject({ whatsappEnabled: false });
+
+    // The desk turns the client profile on again: the number has said STOP, nothing goes to it.
+    await deskSets(profile, true);
+    const stopped = await lendAndSettle(departmentId, profile, user);
+    expect(stopped).toMatchObject({ status: 'skipped', skipReason: 'opted_out' });
+
+    // START: WhatsApp on again for the profile the STOP turned off, and messages go out.
+    await inbound(phone, 'START');
+    expect(await preferences(user)).toMatchObject({
+      whatsappEnabled: true,
+      whatsappOptOutAt: null,
+      whatsappConsentSource: 'inbound_start',
+    });
+    expect(await preferences(profile)).toMatchObject({
+      whatsappEnabled: true,
+      whatsappConsentSource: 'desk',
+    });
+    const sent = await lendAndSettle(departmentId, profile, user);
+    expect(sent).toMatchObject({ status: 'sent', recipientAddress: phone });
+    expect(twilio.messages.filter((m) => m.params.To === `whatsapp:${phone}`)).toHaveLength(1);
+  });
+
+  it('a START turns on again what the STOP turned off, not what the desk had turned off before it', async () => {
+    const { departmentId, phone } = await scene();
+    const user = await staff(departmentId, phone);
+    const profile = await client(departmentId, phone);
+    await deskSets(profile, false);
+    await inbound(phone, 'STOP');
+    await inbound(phone, 'Démarrer');
+    expect(await preferences(user)).toMatchObject({
+      whatsappEnabled: true,
+      whatsappConsentSource: 'inbound_start',
+    });
+    expect(await preferences(profile)).toMatchObject({
+      whatsappEnabled: false,
+      whatsappConsentSource: 'desk',
+    });
+  });
+});
