@@ -1,5 +1,5 @@
 import { ACTIONABLE_STATUSES } from '@rappel/contracts';
-import { inArray, type SQL, sql } from 'drizzle-orm';
+import { inArray, isNull, lt, or, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import { notificationLog } from './schema';
 
 /**
@@ -12,3 +12,11 @@ import { notificationLog } from './schema';
  * `(…) is true` is the same condition, as `status` is never null, and no index can serve it.
  */
 export const stillActionable: SQL = sql`(${inArray(notificationLog.status, [...ACTIONABLE_STATUSES])}) is true`;
+
+/**
+ * No worker holds a live lease on the message row at `now`: never leased, released, or run
+ * out (a lease that has run out is nobody's). The claim takes only such rows, and a loan
+ * command withdraws only such rows, leaving one being sent to its worker.
+ */
+export const notLeased = (now: Date | SQLWrapper): SQL =>
+  or(isNull(notificationLog.leaseUntil), lt(notificationLog.leaseUntil, now)) as SQL;

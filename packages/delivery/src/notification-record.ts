@@ -16,6 +16,7 @@ import {
   notificationEvents,
   notificationLog,
   notificationPreferences,
+  notLeased,
   perDatabase,
   rawPreparedStatement,
   rooms,
@@ -23,7 +24,7 @@ import {
   stillActionable,
   users,
 } from '@rappel/db';
-import { and, eq, getTableColumns, isNull, lt, or, type SQLWrapper, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, type SQLWrapper, sql } from 'drizzle-orm';
 
 export type NotificationRow = typeof notificationLog.$inferSelect;
 
@@ -109,7 +110,7 @@ const claimQuery = perDatabase((db: Database) => {
         and(
           eq(notificationLog.id, CLAIM_INPUT.column('id')),
           stillActionable,
-          or(isNull(notificationLog.leaseUntil), lt(notificationLog.leaseUntil, CLAIM_INPUT.column('now'))),
+          notLeased(CLAIM_INPUT.column('now')),
         ),
       )
       .returning(getTableColumns(notificationLog)),

@@ -1,7 +1,7 @@
 import type { NotificationKind, SkipReason } from '@rappel/contracts';
-import { type Executor, notificationLog, stillActionable } from '@rappel/db';
+import { type Executor, notificationLog, notLeased, stillActionable } from '@rappel/db';
 import type { InsertedNotification } from '@rappel/outbox';
-import { and, eq, inArray, isNull, lt, or } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 
 /** What a loan command does to the loan's messages that have not gone out. */
 export interface Withdrawal {
@@ -40,8 +40,7 @@ export async function withdrawUnsent(
         and(
           eq(notificationLog.loanId, loanId),
           stillActionable,
-          // Expired as the claim sees it: a lease that has run out is nobody's.
-          or(isNull(notificationLog.leaseUntil), lt(notificationLog.leaseUntil, now)),
+          notLeased(now),
           withdrawal.kinds ? inArray(notificationLog.kind, [...withdrawal.kinds]) : undefined,
         ),
       )
