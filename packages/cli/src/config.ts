@@ -1,4 +1,4 @@
-import { baseEnvSchema, envInt, envOptional, loadConfig, reminderPolicyEnvSchema } from '@rappel/config';
+import { baseEnvSchema, loadConfig, reminderPolicyEnvSchema, retentionEnvSchema } from '@rappel/config';
 import { z } from 'zod';
 
 /** An unset variable and an empty one mean the same: not configured. */
@@ -19,13 +19,10 @@ export const providersEnvSchema = z.object({
   ),
 });
 
-/** Everything a database command reads. */
-export const cliEnvSchema = baseEnvSchema.extend(reminderPolicyEnvSchema.shape).extend({
-  /** Finished notification_log rows older than this are deleted by `purge`, in days. */
-  LOG_RETENTION_DAYS: envInt(90, { min: 1, max: 3650 }),
-  /** When set, `purge` also erases recipient addresses of finished rows older than this, in days. */
-  ANONYMISE_AFTER_DAYS: envOptional(z.coerce.number().int().min(1).max(3650)),
-});
+/** Everything a database command reads (`purge` applies the retention policy). */
+export const cliEnvSchema = baseEnvSchema
+  .extend(reminderPolicyEnvSchema.shape)
+  .extend(retentionEnvSchema.shape);
 
 export type CliConfig = ReturnType<typeof loadCliConfig>;
 export type ProvidersConfig = ReturnType<typeof loadProvidersConfig>;

@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { envBoolean, envInt, ianaZone, localTime, phoneRegion, postgresUrl, redisUrl } from './fields';
+import {
+  envBoolean,
+  envInt,
+  envOptional,
+  ianaZone,
+  localTime,
+  phoneRegion,
+  postgresUrl,
+  redisUrl,
+} from './fields';
 
 /** Settings every service reads. */
 export const baseEnvSchema = z.object({
@@ -30,6 +39,17 @@ export const reminderPolicyEnvSchema = z.object({
   OVERDUE_FIRST_MINUTES_AFTER: envInt(30, { min: 0, max: 24 * 60 }),
   OVERDUE_DAILY_TIME: localTime('10:00'),
   OVERDUE_MAX_ALERTS: envInt(7, { min: 1, max: 60 }),
+});
+
+/**
+ * The retention policy, applied by reminder-scheduler every night and by `pnpm rappel purge` on
+ * demand. Ages in days; `pending` and `failed` rows are never purged.
+ */
+export const retentionEnvSchema = z.object({
+  /** Finished notification_log rows older than this are deleted (the stats keep counting them). */
+  LOG_RETENTION_DAYS: envInt(90, { min: 1, max: 3650 }),
+  /** When set, recipient addresses of finished rows older than this are erased. */
+  ANONYMISE_AFTER_DAYS: envOptional(z.coerce.number().int().min(1).max(3650)),
 });
 
 export const httpEnvSchema = z.object({
