@@ -6,116 +6,47 @@
  * checked at every step.
  */
 import { randomBytes } from 'node:crypto';
-import { createApiKey } from '@rappel/attribution-service/src/auth/api-keys';
 import { notificationEvents, notificationLog, users } from '@rappel/db';
 import { hashPassword } from '@rappel/stats-service/src/auth/passwords';
-import {
-  cleanupPrefix,
-  createTestDatabase,
-  fixtures,
-  freePort,
-  type ServiceProcess,
-  startServiceProcess,
-  startTestSmtpServer,
-  startTwilioContractServer,
-  type TestDatabase,
-  type TestSmtpServer,
-  type TwilioContractServer,
-  testEnv,
-  uniqueQueuePrefix,
-  waitFor,
-} from '@rappel/testing';
+import { fixtures, waitFor } from '@rappel/testing';
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type E2eStack, startE2eStack } from './harness';
 
-let tdb: TestDatabase;
-let smtp: TestSmtpServer;
-let twilio: TwilioContractServer;
-let prefix: string;
-const services: ServiceProcess[] = [];
-/** What the API answered; tests read the fields they expect. */
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field in each test
-type ApiBody = any;
-let api: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: ApiBody }>;
+let stack: E2eStack;
+let tdb: E2eStack['tdb'];
+let smtp: E2eStack['smtp'];
+let twilio: E2eStack['twilio'];
+let services: E2eStack['services'];
+let api: E2eStack['api'];
 let whatsappUrl: string;
 let statsUrl: string;
 let apiUrl: string;
 
 beforeAll(async () => {
-  tdb = await createTestDatabase();
-  smtp = await startTestSmtpServer();
-  twilio = await startTwilioContractServer();
-  prefix = uniqueQueuePrefix('e2e');
-  const [apiPort, emailPort, waPort, schedulerPort, statsPort] = await Promise.all([
-    freePort(),
-    freePort(),
-    freePort(),
-    freePort(),
-    freePort(),
-  ]);
-  statsUrl = `http://127.0.0.1:${statsPort}`;
-  apiUrl = `http://127.0.0.1:${apiPort}`;
-  whatsappUrl = `http://127.0.0.1:${waPort}`;
-  const common = {
-    DATABASE_URL: tdb.url,
-    REDIS_URL: testEnv.redisUrl,
-    QUEUE_PREFIX: prefix,
-    APP_TIMEZONE: 'Africa/Libreville',
-    LOG_LEVEL: 'info',
-    LINK_SIGNING_SECRET: randomBytes(32).toString('hex'),
-    PUBLIC_BASE_URL: statsUrl,
-    // The site may move its "2 hours before" reminder; here 299 minutes before due, so a
-    // medium loan (> 4 h) due in 299 min 15 s has its reminder fall due 15 s after creation.
-    REMINDER_2H_MINUTES_BEFORE: '299',
-  };
-  services.push(
-    ...(await Promise.all([
-      startServiceProcess('attribution-service', common, { port: apiPort }),
-      startServiceProcess(
-        'email-sender',
-        { ...common, SMTP_URL: smtp.url, MAIL_FROM: '"Rappel" <desk@hotel.test>' },
-        { port: emailPort },
-      ),
-      startServiceProcess(
-        'whatsapp-sender',
-        {
-          ...common,
-          TWILIO_ACCOUNT_SID: twilio.accountSid,
-          TWILIO_AUTH_TOKEN: twilio.authToken,
-          TWILIO_WHATSAPP_FROM: 'whatsapp:+14155238886',
-          TWILIO_API_BASE_URL: twilio.url,
-          TWILIO_STATUS_CALLBACK_URL: `${whatsappUrl}/twilio/status`,
-        },
-        { port: waPort },
-      ),
-      startServiceProcess(
-        'reminder-scheduler',
-        { ...common, FIRE_INTERVAL_SECONDS: '1' },
-        { port: schedulerPort },
-      ),
-      startServiceProcess(
-        'stats-service',
-        { ...common, SESSION_SECRET: randomBytes(32).toString('hex') },
-        { port: statsPort },
-      ),
-    ])),
-  );
-  const { key } = await createApiKey(tdb.db, { name: 'desk-pms', departmentId: null });
-  api = async (method, path, body) => {
-    const res = await fetch(`http://127.0.0.1:${apiPort}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: res.status, body: await res.json() };
-  };
+  stack = await startE2eStack('e2e', {
+    services: [
+      'attribution-service',
+      'email-sender',
+      'whatsapp-sender',
+      'reminder-scheduler',
+      'stats-service',
+    ],
+    env: {
+      APP_TIMEZONE: 'Africa/Libreville',
+      // The site may move its "2 hours before" reminder; here 299 minutes before due, so a
+      // medium loan (> 4 h) due in 299 min 15 s has its reminder fall due 15 s after creation.
+      REMINDER_2H_MINUTES_BEFORE: '299',
+    },
+  });
+  ({ tdb, smtp, twilio, services, api } = stack);
+  statsUrl = stack.url('stats-service');
+  apiUrl = stack.url('attribution-service');
+  whatsappUrl = stack.url('whatsapp-sender');
 });
 
 afterAll(async () => {
-  const codes = await Promise.all(services.map((s) => s.stop('SIGTERM')));
-  await Promise.all([smtp?.close(), twilio?.close()]);
-  await cleanupPrefix(prefix);
-  await tdb?.drop();
+  const codes = (await stack?.close()) ?? [];
   // Every service stops cleanly on SIGTERM.
   expect(codes.every((c) => c === 0)).toBe(true);
 });

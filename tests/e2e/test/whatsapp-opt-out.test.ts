@@ -7,81 +7,27 @@
  * (docs/design-decisions.md, "START undoes STOP, and only STOP").
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import { createApiKey } from '@rappel/attribution-service/src/auth/api-keys';
 import { notificationLog, notificationPreferences } from '@rappel/db';
 import { savePreferences } from '@rappel/stats-service/src/preferences/store';
-import {
-  cleanupPrefix,
-  createTestDatabase,
-  freePort,
-  type ServiceProcess,
-  startServiceProcess,
-  startTwilioContractServer,
-  type TestDatabase,
-  type TwilioContractServer,
-  testEnv,
-  uniqueQueuePrefix,
-  waitFor,
-} from '@rappel/testing';
+import { waitFor } from '@rappel/testing';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type E2eStack, startE2eStack } from './harness';
 
-let tdb: TestDatabase;
-let twilio: TwilioContractServer;
-let prefix: string;
-const services: ServiceProcess[] = [];
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field in each test
-type ApiBody = any;
-let api: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: ApiBody }>;
+let stack: E2eStack;
+let tdb: E2eStack['tdb'];
+let twilio: E2eStack['twilio'];
+let api: E2eStack['api'];
 let whatsappUrl: string;
 
 beforeAll(async () => {
-  tdb = await createTestDatabase();
-  twilio = await startTwilioContractServer();
-  prefix = uniqueQueuePrefix('e2e-opt-out');
-  const [apiPort, waPort] = await Promise.all([freePort(), freePort()]);
-  whatsappUrl = `http://127.0.0.1:${waPort}`;
-  const common = {
-    DATABASE_URL: tdb.url,
-    REDIS_URL: testEnv.redisUrl,
-    QUEUE_PREFIX: prefix,
-    LOG_LEVEL: 'info',
-    LINK_SIGNING_SECRET: randomBytes(32).toString('hex'),
-    PUBLIC_BASE_URL: 'http://127.0.0.1:9',
-  };
-  services.push(
-    ...(await Promise.all([
-      startServiceProcess('attribution-service', common, { port: apiPort }),
-      startServiceProcess(
-        'whatsapp-sender',
-        {
-          ...common,
-          TWILIO_ACCOUNT_SID: twilio.accountSid,
-          TWILIO_AUTH_TOKEN: twilio.authToken,
-          TWILIO_WHATSAPP_FROM: 'whatsapp:+14155238886',
-          TWILIO_API_BASE_URL: twilio.url,
-          TWILIO_STATUS_CALLBACK_URL: `${whatsappUrl}/twilio/status`,
-        },
-        { port: waPort },
-      ),
-    ])),
-  );
-  const { key } = await createApiKey(tdb.db, { name: 'desk-pms', departmentId: null });
-  api = async (method, path, body) => {
-    const res = await fetch(`http://127.0.0.1:${apiPort}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: res.status, body: await res.json() };
-  };
+  stack = await startE2eStack('e2e-opt-out', { services: ['attribution-service', 'whatsapp-sender'] });
+  ({ tdb, twilio, api } = stack);
+  whatsappUrl = stack.url('whatsapp-sender');
 });
 
 afterAll(async () => {
-  const codes = await Promise.all(services.map((s) => s.stop('SIGTERM')));
-  await twilio?.close();
-  await cleanupPrefix(prefix);
-  await tdb?.drop();
+  const codes = (await stack?.close()) ?? [];
   expect(codes.every((c) => c === 0)).toBe(true);
 });
 
