@@ -1,8 +1,14 @@
-import { baseEnvSchema, loadConfig, reminderPolicyEnvSchema, retentionEnvSchema } from '@rappel/config';
+import {
+  baseEnvSchema,
+  envOptional,
+  loadConfig,
+  reminderPolicyEnvSchema,
+  retentionEnvSchema,
+} from '@rappel/config';
 import { z } from 'zod';
 
 /** An unset variable and an empty one mean the same: not configured. */
-const optionalText = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
+const optionalText = envOptional(z.string());
 
 /** Provider settings, as the senders read them; check-providers needs nothing else. */
 export const providersEnvSchema = z.object({
@@ -13,10 +19,7 @@ export const providersEnvSchema = z.object({
   /** Sender as Twilio wants it: whatsapp:+E164. */
   TWILIO_WHATSAPP_FROM: optionalText,
   /** Twilio's REST base URL; a test points it at a local contract server. */
-  TWILIO_API_BASE_URL: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z.url().default('https://api.twilio.com'),
-  ),
+  TWILIO_API_BASE_URL: envOptional(z.url()).default('https://api.twilio.com'),
 });
 
 /** Everything a database command reads (`purge` applies the retention policy). */
