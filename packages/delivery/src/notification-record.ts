@@ -62,10 +62,10 @@ export interface MessageRelations {
  * A STOP is on record for this WhatsApp number (E.164): a preferences row with the number is off
  * because the number itself answered STOP (whatsapp-sender's opt-out), which holds for every
  * profile with the number until a START. WhatsApp turned off at the desk or on the preferences
- * page is that profile's choice only. The condition on notification_preferences that the claim
- * and the sender's own look-up share.
+ * page is that profile's choice only. The condition on notification_preferences that the claim,
+ * the sender's own look-up and an inbound START (the rows it turns on again) share.
  */
-export const stopOnRecord = (number: SQLWrapper) =>
+export const stopOnRecord = (number: string | SQLWrapper) =>
   and(
     eq(notificationPreferences.whatsappNumber, number),
     eq(notificationPreferences.whatsappEnabled, false),

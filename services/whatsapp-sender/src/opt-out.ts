@@ -1,4 +1,5 @@
 import { clients, type Database, notificationPreferences, users } from '@rappel/db';
+import { stopOnRecord } from '@rappel/delivery';
 import { and, eq } from 'drizzle-orm';
 
 /** Inbound words that turn WhatsApp off (trimmed, any case). */
@@ -77,13 +78,7 @@ export async function optInAgainWhatsApp(db: Database, number: string, at: Date)
       whatsappConsentAt: at,
       updatedAt: at,
     })
-    .where(
-      and(
-        eq(notificationPreferences.whatsappNumber, number),
-        eq(notificationPreferences.whatsappEnabled, false),
-        eq(notificationPreferences.whatsappOptOutReason, 'inbound_stop'),
-      ),
-    )
+    .where(stopOnRecord(number))
     .returning({ id: notificationPreferences.id });
   return rows.length;
 }
