@@ -18,6 +18,7 @@ import {
 import { asc, eq } from 'drizzle-orm';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { pino } from 'pino';
+import { expect } from 'vitest';
 import { buildApp } from '../src/app';
 import { createApiKey } from '../src/auth/api-keys';
 
@@ -38,6 +39,14 @@ export interface Harness {
     body?: unknown,
     options?: { key?: string | null; headers?: Record<string, string> },
   ): Promise<LightMyRequestResponse>;
+  /**
+   * A new scene (`fx.scene(options)`) and a loan of its item to its client, created over the API
+   * (201), due 5 December 2026 at 16:00.
+   */
+  openLoan(options?: { whatsapp?: boolean }): Promise<{
+    s: Awaited<ReturnType<Fixtures['scene']>>;
+    loan: { id: string; dueAt: string };
+  }>;
   logRows(loanId: string): Promise<(typeof notificationLog.$inferSelect)[]>;
   planRows(loanId: string): Promise<(typeof scheduledReminders.$inferSelect)[]>;
   close(): Promise<void>;
@@ -68,21 +77,35 @@ export async function startHarness(options: { redisUrl?: string } = {}): Promise
     },
   });
   const { key } = await createApiKey(database.db, { name: 'desk-system', departmentId: null });
+  const fx = fixtures(database.db);
+  const api: Harness['api'] = (method, url, body, opts = {}) => {
+    const auth = opts.key === null ? {} : { authorization: `Bearer ${opts.key ?? key}` };
+    return app.inject({
+      method,
+      url,
+      headers: { ...auth, ...opts.headers },
+      ...(body === undefined ? {} : { payload: body as InjectOptions['payload'] }),
+    });
+  };
   return {
     app,
     db: database.db,
     clock,
     queues,
-    fx: fixtures(database.db),
+    fx,
     key,
-    api(method, url, body, opts = {}) {
-      const auth = opts.key === null ? {} : { authorization: `Bearer ${opts.key ?? key}` };
-      return app.inject({
-        method,
-        url,
-        headers: { ...auth, ...opts.headers },
-        ...(body === undefined ? {} : { payload: body as InjectOptions['payload'] }),
+    api,
+    async openLoan(options = {}) {
+      const s = await fx.scene(options);
+      const res = await api('POST', '/v1/loans', {
+        itemId: s.item.id,
+        clientId: s.client.id,
+        responsibleUserId: s.staff.id,
+        dueDate: '2026-12-05',
+        dueTime: '16:00',
       });
+      expect(res.statusCode).toBe(201);
+      return { s, loan: res.json().loan };
     },
     logRows: (loanId) =>
       database.db

@@ -32,16 +32,8 @@ function deferred<T = void>() {
 }
 
 async function openLoan() {
-  const s = await h.fx.scene();
-  const res = await h.api('POST', '/v1/loans', {
-    itemId: s.item.id,
-    clientId: s.client.id,
-    responsibleUserId: s.staff.id,
-    dueDate: '2026-12-05',
-    dueTime: '16:00',
-  });
-  expect(res.statusCode).toBe(201);
-  const loanId: string = res.json().loan.id;
+  const { s, loan } = await h.openLoan();
+  const loanId = loan.id;
   const reminder = (await h.planRows(loanId)).find((r) => r.kind === 'reminder_d2')!;
   return { departmentId: s.department.id, loanId, reminder };
 }

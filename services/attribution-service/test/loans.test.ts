@@ -138,21 +138,8 @@ describe('creating a loan', () => {
 });
 
 describe('changing a loan', () => {
-  async function openLoan(opts: { whatsapp?: boolean } = {}) {
-    const s = await h.fx.scene(opts);
-    const res = await h.api('POST', '/v1/loans', {
-      itemId: s.item.id,
-      clientId: s.client.id,
-      responsibleUserId: s.staff.id,
-      dueDate: '2026-12-05',
-      dueTime: '16:00',
-    });
-    expect(res.statusCode).toBe(201);
-    return { s, loan: res.json().loan as { id: string; dueAt: string } };
-  }
-
   it('returning cancels what is left of the plan and queues loan_returned', async () => {
-    const { s, loan } = await openLoan();
+    const { s, loan } = await h.openLoan();
     h.clock.set('2026-12-03T12:00:00Z'); // after the D-2 reminder time
     try {
       const res = await h.api('POST', `/v1/loans/${loan.id}/return`);
@@ -187,7 +174,7 @@ describe('changing a loan', () => {
   });
 
   it('a due-date change replaces the plan with a new version', async () => {
-    const { loan } = await openLoan();
+    const { loan } = await h.openLoan();
     const res = await h.api('POST', `/v1/loans/${loan.id}/due-date`, { dueAt: '2026-12-01T15:00:00+01:00' });
     expect(res.statusCode).toBe(200);
     expect(res.json().loan).toMatchObject({
@@ -214,7 +201,7 @@ describe('changing a loan', () => {
   });
 
   it('cancelling cancels the plan and the unsent messages, with no loan_returned', async () => {
-    const { loan } = await openLoan({ whatsapp: true });
+    const { loan } = await h.openLoan({ whatsapp: true });
     const res = await h.api('POST', `/v1/loans/${loan.id}/cancel`);
     expect(res.statusCode).toBe(200);
     expect(res.json().loan.status).toBe('cancelled');
@@ -228,7 +215,7 @@ describe('changing a loan', () => {
   });
 
   it('a manual reminder sends the pre-due reminder before due and overdue after, each time anew', async () => {
-    const { s, loan } = await openLoan();
+    const { s, loan } = await h.openLoan();
     const res = await h.api('POST', `/v1/loans/${loan.id}/remind`);
     expect(res.statusCode).toBe(200);
     expect(

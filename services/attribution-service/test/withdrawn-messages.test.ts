@@ -23,16 +23,8 @@ const LIVE_LEASE = at(120_000);
 const EXPIRED_LEASE = at(-1_000);
 
 async function openLoan() {
-  const s = await h.fx.scene({ whatsapp: true });
-  const res = await h.api('POST', '/v1/loans', {
-    itemId: s.item.id,
-    clientId: s.client.id,
-    responsibleUserId: s.staff.id,
-    dueDate: '2026-12-05',
-    dueTime: '16:00',
-  });
-  expect(res.statusCode).toBe(201);
-  return { s, loanId: res.json().loan.id as string };
+  const { s, loan } = await h.openLoan({ whatsapp: true });
+  return { s, loanId: loan.id };
 }
 
 /** One row of a message of the loan's version-1 plan, as the sweep writes it. */
