@@ -1,3 +1,4 @@
+import type { NotificationKind } from '@rappel/contracts';
 import { createDbClient, type DbClient, notificationLog, scheduledReminders } from '@rappel/db';
 import { DEFAULT_REMINDER_POLICY, ManualClock, type ReminderPolicy } from '@rappel/domain';
 import { createOutboxPublisher, type OutboxPublisher } from '@rappel/outbox';
@@ -36,6 +37,8 @@ export interface Harness {
   fire(overrides?: Partial<FireDueRemindersDeps>): ReturnType<typeof fireDueReminders>;
   rowsOf(loanId: string): Promise<(typeof notificationLog.$inferSelect)[]>;
   remindersOf(loanId: string): Promise<(typeof scheduledReminders.$inferSelect)[]>;
+  /** The ids, sorted, of the e-mail jobs named `kind` on the queue (waiting, delayed, active or done). */
+  emailJobIds(kind: NotificationKind): Promise<string[]>;
   /** A second database client, for concurrency tests. */
   extraClient(): DbClient;
   close(): Promise<void>;
@@ -80,6 +83,13 @@ export async function createHarness(start: string): Promise<Harness> {
         .from(scheduledReminders)
         .where(eq(scheduledReminders.loanId, loanId))
         .orderBy(asc(scheduledReminders.fireAt)),
+    async emailJobIds(kind) {
+      const jobs = await queues.email.getJobs(['wait', 'delayed', 'active', 'completed']);
+      return jobs
+        .filter((j) => j.name === kind)
+        .map((j) => j.id!)
+        .sort();
+    },
     extraClient() {
       const c = createDbClient(tdb.url, { max: 3 });
       extra.push(c);
