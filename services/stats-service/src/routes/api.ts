@@ -40,12 +40,7 @@ export async function apiRoutes(app: FastifyInstance, deps: RouteDeps) {
   r.get('/v1/stats', { schema: { querystring: statsQuerySchema, tags: ['stats'] } }, async (request) => {
     const viewer = requireManager(request);
     const scope = scopeFor(viewer, request.query.department);
-    let range: ReturnType<typeof resolveRange>;
-    try {
-      range = resolveRange(request.query, zone, deps.now());
-    } catch (error) {
-      throw new ValidationFailed(error instanceof RangeError && error.message === 'to' ? 'to' : 'from');
-    }
+    const range = resolveRange(request.query, zone, deps.now());
     return deps.stats.read(scope, range, apiLanguage(request.headers['accept-language']));
   });
 

@@ -36,12 +36,7 @@ export async function managerPages(app: FastifyInstance, deps: RouteDeps) {
       request.query,
     );
     const scope = scopeFor(viewer, query.department);
-    let range: ReturnType<typeof resolveRange>;
-    try {
-      range = resolveRange(query, zone, deps.now());
-    } catch (error) {
-      throw new ValidationFailed(error instanceof RangeError && error.message === 'to' ? 'to' : 'from');
-    }
+    const range = resolveRange(query, zone, deps.now());
     const [stats, latest, departments] = await Promise.all([
       deps.stats.read(scope, range, request.lang),
       listHistory(deps.sql, scope, { from: range.from, to: range.to }, { limit: 50 }, zone),

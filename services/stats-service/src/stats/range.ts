@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { ValidationFailed } from '../errors';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD');
 
@@ -12,15 +13,15 @@ export interface DayRange {
 export const rangeQuerySchema = z.object({ from: isoDate.optional(), to: isoDate.optional() });
 
 /**
- * Default: the last 30 days up to today in the site's zone. At most 400 days. Throws a
- * RangeError whose message is the parameter at fault (`to` not a day; else `from`).
+ * Default: the last 30 days up to today in the site's zone. At most 400 days. Throws
+ * ValidationFailed naming the parameter at fault (`to` not a day; else `from`).
  */
 export function resolveRange(input: { from?: string; to?: string }, zone: string, now: Date): DayRange {
   const today = DateTime.fromJSDate(now, { zone }).startOf('day');
   const to = input.to ? DateTime.fromISO(input.to, { zone }) : today;
-  if (!to.isValid) throw new RangeError('to');
+  if (!to.isValid) throw new ValidationFailed('to');
   const from = input.from ? DateTime.fromISO(input.from, { zone }) : to.minus({ days: 29 });
-  if (!from.isValid || from > to || to.diff(from, 'days').days > 400) throw new RangeError('from');
+  if (!from.isValid || from > to || to.diff(from, 'days').days > 400) throw new ValidationFailed('from');
   return { from: from.toISODate()!, to: to.toISODate()! };
 }
 
