@@ -24,6 +24,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { systemClock } from '../packages/domain/src/index';
 import { createLogger, createMetricsRegistry } from '../packages/observability/src/index';
 import {
   closeDeliveryQueues,
@@ -219,21 +220,19 @@ try {
 
   // The scheduler's daily retention purge at its default age, as it would run at 02:00 on this
   // log: how long it takes, and that the figures it must keep are all still counted.
-  const counted = async () =>
-    Number(
-      (
-        (await sql`select sum(count)::bigint as n from notification_monthly_rollup_current`) as unknown as [
-          { n: string },
-        ]
-      )[0].n,
-    );
+  const counted = async () => {
+    const [row] = await sql<{ n: string }[]>`
+      select sum(count)::bigint as n from notification_monthly_rollup_current`;
+    return Number(row!.n);
+  };
+  const retentionDays = 90;
   const countedBefore = await counted();
   const purgeStart = performance.now();
   const { deleted } = await retention({
     db: database.db,
-    clock: { now: () => new Date() },
+    clock: systemClock,
     logger: createLogger('bench', 'silent'),
-    retentionDays: 90,
+    retentionDays,
     batchSize: 1_000,
   });
   const purgeSeconds = Math.round((performance.now() - purgeStart) / 100) / 10;
@@ -241,9 +240,9 @@ try {
   if (countedAfter !== countedBefore || countedAfter !== ROWS) {
     throw new Error(`the purge changed the figures: ${countedBefore} counted before, ${countedAfter} after`);
   }
-  const purge = { retentionDays: 90, deleted, seconds: purgeSeconds, countedAfter };
+  const purge = { retentionDays, deleted, seconds: purgeSeconds, countedAfter };
   console.log(
-    `\nretention purge (90 days): ${deleted.toLocaleString('en')} messages deleted in ${purgeSeconds} s;` +
+    `\nretention purge (${retentionDays} days): ${deleted.toLocaleString('en')} messages deleted in ${purgeSeconds} s;` +
       ` the stats still count all ${countedAfter.toLocaleString('en')}`,
   );
 
