@@ -21,6 +21,7 @@ import {
 import {
   cleanupPrefix,
   createTestDatabase,
+  deferred,
   type Fixtures,
   fixtures,
   type TestDatabase,
@@ -237,13 +238,10 @@ describe('delivery processor', () => {
     const channel = scriptedChannel(['ok']);
     // The provider holds the first send until the second job is done: the second then meets
     // the first one's lease, whatever the timing (sent and settled, the row would just be done).
-    let release: () => void = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const held = deferred();
     const send = channel.send;
     channel.send = async (message, row) => {
-      await held;
+      await held.promise;
       return send(message, row);
     };
     const processor = startWorker(channel);
@@ -254,7 +252,7 @@ describe('delivery processor', () => {
     // leased, as a second worker would.
     const first = processor(job);
     await expect(processor(job)).rejects.toMatchObject({ code: 'IN_FLIGHT' });
-    release();
+    held.resolve();
     await first;
     expect(channel.sent).toHaveLength(1);
     expect(await statusOf(row.id)).toMatchObject({ status: 'sent', attempts: 1 });
@@ -397,28 +395,22 @@ describe('delivery processor', () => {
 
   it('records sent a message it was sending when its loan was cancelled (the cancel left it alone)', async () => {
     const channel = scriptedChannel(['ok']);
-    let sending: () => void = () => {};
-    const started = new Promise<void>((resolve) => {
-      sending = resolve;
-    });
-    let release: () => void = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const started = deferred();
+    const held = deferred();
     const send = channel.send;
     channel.send = async (message, row) => {
-      sending();
-      await held;
+      started.resolve();
+      await held.promise;
       return send(message, row);
     };
     const processor = startWorker(channel);
     await worker!.close();
     const { row, loan } = await pendingEmailRow('reminder_d1');
     const attempt = processor(jobFor(row.id));
-    await started;
+    await started.promise;
     // The desk cancels while the provider has the message; the row, leased, stays pending.
     await tdb.db.update(loans).set({ cancelledAt: new Date() }).where(eq(loans.id, loan.id));
-    release();
+    held.resolve();
     await attempt;
     expect(channel.sent).toHaveLength(1);
     expect(await statusOf(row.id)).toMatchObject({

@@ -1,3 +1,4 @@
+export { deferred } from './deferred';
 export { databaseUrl, testEnv } from './env';
 export { type Fixtures, fixtures } from './fixtures';
 export {

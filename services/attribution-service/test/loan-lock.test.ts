@@ -1,6 +1,6 @@
 import { loans, notificationLog, scheduledReminders } from '@rappel/db';
 import { insertNotifications, loadBorrower, notificationRowsFor } from '@rappel/outbox';
-import { waitFor } from '@rappel/testing';
+import { deferred, waitFor } from '@rappel/testing';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller } from '../src/auth/api-keys';
@@ -22,14 +22,6 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 const desk: Caller = { keyId: 'test', name: 'desk', departmentId: null };
-
-function deferred<T = void>() {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
-}
 
 async function openLoan() {
   const { s, loan } = await h.openLoan();
