@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
+import { localDateOf } from '@rappel/domain';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { NotFound, ValidationFailed } from '../errors';
 import { apiLanguage } from '../i18n';
@@ -62,7 +62,7 @@ export async function apiRoutes(app: FastifyInstance, deps: RouteDeps) {
     async (request, reply) => {
       const viewer = requireManager(request);
       const scope = scopeFor(viewer, request.query.department);
-      const stamp = DateTime.fromJSDate(deps.now(), { zone }).toISODate();
+      const stamp = localDateOf(deps.now(), zone);
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="rappel-notifications-${stamp}.csv"`)
