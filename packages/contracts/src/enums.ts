@@ -123,3 +123,10 @@ export const NOTIFICATION_EVENT_TYPES = [
   'cancelled',
 ] as const;
 export type NotificationEventType = (typeof NOTIFICATION_EVENT_TYPES)[number];
+
+/**
+ * A `fallback` event's `detail.reason` (persisted) when no fallback e-mail was made: the
+ * WhatsApp message failed for good while the e-mail of the same cause was already sent or on its
+ * way (whatsapp-sender writes it, with the e-mail's id; stats-service's history labels it).
+ */
+export const FALLBACK_ALREADY_BY_EMAIL = 'already_by_email';

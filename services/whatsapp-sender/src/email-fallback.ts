@@ -1,4 +1,4 @@
-import { idempotencyKey, type NotificationStatus } from '@rappel/contracts';
+import { FALLBACK_ALREADY_BY_EMAIL, idempotencyKey, type NotificationStatus } from '@rappel/contracts';
 import { type Database, type Executor, notificationEvents, notificationLog } from '@rappel/db';
 import { type NotificationRow, recordEvent } from '@rappel/delivery';
 import type { Clock } from '@rappel/domain';
@@ -34,10 +34,11 @@ export const fallbackOccurrence = (occurrence: string) => `${occurrence}:fallbac
  */
 const EMAIL_ON_ITS_WAY: readonly NotificationStatus[] = ['pending', 'failed', 'sent', 'delivered', 'read'];
 
-/** Why a WhatsApp message that failed was not replaced by an e-mail (a fallback event's `reason`). */
-export const ALREADY_BY_EMAIL = 'already_by_email';
-
-type Decision = { made: InsertedNotification[] } | { alreadyByEmail: string } | { noEmail: true };
+/**
+ * The fallback e-mails made (none: no address, e-mail off, or already made), or the e-mail of
+ * the same cause already on its way.
+ */
+type Decision = { made: InsertedNotification[] } | { alreadyByEmail: string };
 
 /**
  * When a WhatsApp message cannot reach its recipient, the same notification goes by e-mail:
@@ -61,7 +62,7 @@ export function createEmailFallback({
     const log = logger.child({ notificationId: row.id, kind: row.kind });
     const decision = await db.transaction(async (tx): Promise<Decision> => {
       const recipient = await recipientOf(tx, row);
-      if (!recipient) return { noEmail: true };
+      if (!recipient) return { made: [] };
       const rows = notificationRowsFor(
         {
           kind: row.kind,
@@ -76,7 +77,7 @@ export function createEmailFallback({
         recipient,
         { recordSkipped: false },
       ).filter((r) => r.channel === 'email');
-      if (rows.length === 0) return { noEmail: true };
+      if (rows.length === 0) return { made: [] };
       const email = await emailOfSameCause(tx, row);
       if (email && EMAIL_ON_ITS_WAY.includes(email.status)) {
         if (!(await fallbackDecided(tx, row.id)))
@@ -85,7 +86,7 @@ export function createEmailFallback({
             type: 'fallback',
             status: null,
             errorCode: row.errorCode,
-            detail: { channel: 'email', notificationId: email.id, reason: ALREADY_BY_EMAIL },
+            detail: { channel: 'email', notificationId: email.id, reason: FALLBACK_ALREADY_BY_EMAIL },
             actor,
             at: clock.now(),
           });
@@ -112,7 +113,7 @@ export function createEmailFallback({
       );
       return null;
     }
-    const made = 'made' in decision ? decision.made : [];
+    const { made } = decision;
     const [email] = made;
     if (!email) {
       log.info('no e-mail fallback: no address, e-mail off, or already made');

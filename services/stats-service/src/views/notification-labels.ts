@@ -1,5 +1,6 @@
 import {
   CHANNELS,
+  FALLBACK_ALREADY_BY_EMAIL,
   NOTIFICATION_EVENT_TYPES,
   NOTIFICATION_STATUSES,
   type NotificationStatus,
@@ -33,14 +34,9 @@ export const statusLabel = (t: Translate, status: string): string =>
 export const skipReasonLabel = (t: Translate, reason: string): string =>
   isSkipReason(reason) ? t(`skipReason.${reason}`) : reason;
 
-/**
- * A WhatsApp message that failed for good while its e-mail was already sent or on its way gets
- * no fallback e-mail (it would be the same message twice); whatsapp-sender records that decision
- * as a `fallback` event with this reason and the e-mail's id.
- */
-const ALREADY_BY_EMAIL = 'already_by_email';
+/** A WhatsApp failure that needed no fallback e-mail: the same message already went by e-mail. */
 const noFallbackNeeded = (type: string, detail: unknown) =>
-  type === 'fallback' && (detail as { reason?: unknown } | null)?.reason === ALREADY_BY_EMAIL;
+  type === 'fallback' && (detail as { reason?: unknown } | null)?.reason === FALLBACK_ALREADY_BY_EMAIL;
 
 export const eventTypeLabel = (t: Translate, type: string, detail?: unknown): string => {
   if (noFallbackNeeded(type, detail)) return t('event.fallbackAlreadyByEmail');
