@@ -10,11 +10,17 @@ const column = (owner: Owner) =>
 const ownerValues = (owner: Owner) =>
   owner.type === 'client' ? { clientId: owner.id } : { userId: owner.id };
 
-export async function loadPreferences(db: Database, owner: Owner): Promise<ChannelPreferences> {
+/** The owner's saved preferences row; null when they have none yet. */
+async function savedRow(db: Database, owner: Owner) {
   const [row] = await db
     .select()
     .from(notificationPreferences)
     .where(eq(column(owner), owner.id));
+  return row ?? null;
+}
+
+export async function loadPreferences(db: Database, owner: Owner): Promise<ChannelPreferences> {
+  const row = await savedRow(db, owner);
   if (!row) return { ...DEFAULT_PREFERENCES };
   return {
     emailEnabled: row.emailEnabled,
@@ -39,10 +45,7 @@ export async function savePreferences(
   next: ChannelPreferences,
   now: Date,
 ): Promise<void> {
-  const [saved] = await db
-    .select()
-    .from(notificationPreferences)
-    .where(eq(column(owner), owner.id));
+  const saved = await savedRow(db, owner);
   const before = saved ?? DEFAULT_PREFERENCES;
   const changes = {
     ...next,
@@ -50,7 +53,7 @@ export async function savePreferences(
     ...(next.whatsappEnabled && !before.whatsappEnabled
       ? { whatsappConsentSource: 'preferences_page', whatsappConsentAt: now }
       : {}),
-    ...whatsappOptOutChange(saved ?? null, next, 'preferences_page', now),
+    ...whatsappOptOutChange(saved, next, 'preferences_page', now),
     ...(!next.emailEnabled && before.emailEnabled ? { emailOptOutAt: now } : {}),
     ...(next.emailEnabled && !before.emailEnabled ? { emailOptOutAt: null } : {}),
   };
