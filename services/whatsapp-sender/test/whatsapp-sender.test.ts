@@ -427,14 +427,17 @@ describe('inbound STOP', () => {
     const { phone: elsewhere, client: relative } = await whatsappRow();
     const phone = `+2410745${String(randomInt(10_000)).padStart(4, '0')}`;
     await tdb.db.update(clients).set({ phone }).where(eq(clients.id, relative.id));
-    await inject(
-      '/twilio/inbound',
-      twilio.inboundMessage({ from: `whatsapp:${phone}`, body: 'STOP', url: INBOUND_URL }),
-    );
-    const [prefs] = await tdb.db
-      .select()
-      .from(notificationPreferences)
-      .where(eq(notificationPreferences.clientId, relative.id));
+    // The number's own profile, which the STOP does turn off: it shows the STOP was taken.
+    const own = await f.client(relative.departmentId, { phone });
+    const stop = twilio.inboundMessage({ from: `whatsapp:${phone}`, body: 'STOP', url: INBOUND_URL });
+    expect((await inject('/twilio/inbound', stop)).statusCode).toBe(200);
+    const prefsOf = (clientId: string) =>
+      tdb.db.select().from(notificationPreferences).where(eq(notificationPreferences.clientId, clientId));
+    expect((await prefsOf(own.id))[0]).toMatchObject({
+      whatsappEnabled: false,
+      whatsappOptOutReason: 'inbound_stop',
+    });
+    const [prefs] = await prefsOf(relative.id);
     expect(prefs).toMatchObject({
       whatsappEnabled: true,
       whatsappNumber: elsewhere,
