@@ -281,7 +281,9 @@ describe('the e-mail fallback', () => {
     twilio.failFor(phone, TWILIO_ERRORS.invalidTo);
     const job = { id, data: { notificationId: id }, attemptsMade: 0, opts: { attempts: 3 } } as never;
     await expect(service.processor(job)).rejects.toThrow();
-    return rowOf(id);
+    const failed = await rowOf(id);
+    expect(failed).toMatchObject({ status: 'permanent_failure', errorCode: '21211' });
+    return failed;
   }
 
   it('makes no second e-mail when the same message already goes by e-mail, and records why once', async () => {
