@@ -46,6 +46,5 @@ export const postgresUrl = z
   .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// URL');
 export const redisUrl = z.string().refine((v) => /^rediss?:\/\//.test(v), 'must be a redis:// URL');
 
-/** An optional setting; an empty value (`SMTP_URL=` in a .env file) counts as unset. */
-export const envOptional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+/** An optional setting (`loadConfig` already reads an empty value, `SMTP_URL=`, as unset). */
+export const envOptional = <T extends z.ZodType>(schema: T) => schema.optional();

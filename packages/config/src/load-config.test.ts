@@ -15,6 +15,19 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it('reads an empty value as unset, for every setting', () => {
+    const config = loadConfig(schema.extend(httpEnvSchema.shape), {
+      DATABASE_URL: 'postgres://localhost/rappel',
+      LOG_LEVEL: '',
+      PORT: '',
+      DEFAULT_RETURN_TIME: '',
+    });
+    expect(config.LOG_LEVEL).toBe('info');
+    expect(config.PORT).toBe(3000);
+    expect(config.DEFAULT_RETURN_TIME).toBe('10:00');
+    expect(() => loadConfig(schema, { DATABASE_URL: '' })).toThrow(/DATABASE_URL/);
+  });
+
   it('lists every problem at once', () => {
     try {
       loadConfig(schema, { APP_TIMEZONE: 'Mars/Olympus', DEFAULT_RETURN_TIME: '25:00' });
@@ -40,7 +53,9 @@ describe('loadConfig', () => {
     const regional = baseEnvSchema.extend(phoneRegionEnvSchema.shape);
     expect(loadConfig(regional, env).PHONE_DEFAULT_REGION).toBe('GA');
     expect(loadConfig(regional, { ...env, PHONE_DEFAULT_REGION: 'FR' }).PHONE_DEFAULT_REGION).toBe('FR');
-    for (const bad of ['XX', 'fr', 'FRA', ''])
+    // Empty is unset, as for every setting: the default.
+    expect(loadConfig(regional, { ...env, PHONE_DEFAULT_REGION: '' }).PHONE_DEFAULT_REGION).toBe('GA');
+    for (const bad of ['XX', 'fr', 'FRA'])
       expect(() => loadConfig(regional, { ...env, PHONE_DEFAULT_REGION: bad }), bad).toThrow(
         /PHONE_DEFAULT_REGION/,
       );

@@ -45,14 +45,26 @@ function placeholderProblems(config: unknown): string[] {
 }
 
 /**
- * Parses an environment once, with every problem reported together.
- * Pure: pass `process.env` from `main.ts`, a literal object from tests.
+ * The environment without its empty values: `NAME=` in a .env file (or a deployment's blank
+ * entry) means unset, for every setting, so it gets the default or its absence is reported.
+ */
+export function withoutEmptyValues(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '',
+    ),
+  );
+}
+
+/**
+ * Parses an environment once, with every problem reported together; an empty value counts as
+ * unset (`withoutEmptyValues`). Pure: pass `process.env` from `main.ts`, a literal object from tests.
  */
 export function loadConfig<S extends z.ZodType>(
   schema: S,
   env: Record<string, string | undefined>,
 ): DeepReadonly<z.output<S>> {
-  const result = schema.safeParse(env);
+  const result = schema.safeParse(withoutEmptyValues(env));
   const renamed = Object.entries(RENAMED_SETTINGS)
     .filter(([old]) => env[old] !== undefined)
     .map(([old, now]) => `${old}: renamed ${now}; set that instead`);
