@@ -16,13 +16,13 @@ const checked = (form: Form, name: string) => form[name] === 'on' || form[name] 
 /** Reads the form; `error` names what the person must fix. */
 export function readPreferencesForm(
   form: Form,
-  region: string,
+  region: CountryCode,
 ): {
   values: ChannelPreferences & { whatsappNumberInput: string };
   error?: 'whatsappNumberInvalid' | 'whatsappNumberRequired';
 } {
   const input = typeof form.whatsappNumber === 'string' ? form.whatsappNumber.trim().slice(0, 40) : '';
-  const number = input ? toWhatsAppE164(input, region as CountryCode) : null;
+  const number = input ? toWhatsAppE164(input, region) : null;
   const values = {
     emailEnabled: checked(form, 'emailEnabled'),
     whatsappEnabled: checked(form, 'whatsappEnabled'),
