@@ -42,4 +42,10 @@ describe('the console page', () => {
     // UTC+14: no server runs there, so this fails if the server's zone is used.
     expect(await pageIn('Pacific/Kiritimati')).toContain('<td>vendredi 4 décembre à 23:00</td>');
   });
+
+  it('names the kind of each message in French, not by its code', async () => {
+    const page = await pageIn('Europe/Paris');
+    expect(page).toContain('<td>Confirmation de prêt</td>');
+    expect(page).not.toContain('loan_created');
+  });
 });

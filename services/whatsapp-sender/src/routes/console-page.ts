@@ -1,4 +1,4 @@
-import { formatDateTime } from '@rappel/templates';
+import { EMAIL_CATALOGS, formatDateTime } from '@rappel/templates';
 import type { FastifyInstance } from 'fastify';
 import { readConsoleRecords } from '../console-sender';
 
@@ -17,6 +17,12 @@ export interface ConsolePageOptions {
   zone: string;
 }
 
+/** The kind as the daily report names it in French; a kind this build does not know, as written. */
+function kindLabel(kind: string): string {
+  const kinds: Record<string, string> = EMAIL_CATALOGS.fr.report.kinds;
+  return kinds[kind] ?? kind;
+}
+
 /** GET /whatsapp: what the console transport recorded (a machine without Twilio credentials). */
 export async function consolePageRoutes(app: FastifyInstance, options: ConsolePageOptions) {
   app.get('/whatsapp', { schema: { hide: true } }, async (_request, reply) => {
@@ -25,7 +31,7 @@ export async function consolePageRoutes(app: FastifyInstance, options: ConsolePa
       .map(
         (
           r,
-        ) => `<tr><td>${escapeHtml(formatDateTime(new Date(r.at), options.zone, 'fr'))}</td><td>${escapeHtml(r.to)}</td><td>${escapeHtml(r.kind)}</td>
+        ) => `<tr><td>${escapeHtml(formatDateTime(new Date(r.at), options.zone, 'fr'))}</td><td>${escapeHtml(r.to)}</td><td>${escapeHtml(kindLabel(r.kind))}</td>
 <td><pre>${escapeHtml(r.body)}</pre>${
           r.contentSid
             ? `<p>Modèle ${escapeHtml(r.contentSid)} : <code>${escapeHtml(JSON.stringify(r.contentVariables))}</code></p>`
