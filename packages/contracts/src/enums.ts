@@ -130,3 +130,11 @@ export type NotificationEventType = (typeof NOTIFICATION_EVENT_TYPES)[number];
  * way (whatsapp-sender writes it, with the e-mail's id; stats-service's history labels it).
  */
 export const FALLBACK_ALREADY_BY_EMAIL = 'already_by_email';
+
+/**
+ * A `fallback` event's `detail.reason` (persisted) when no fallback e-mail was made because the
+ * e-mail of the same cause already ended `permanent_failure` at the address the fallback would
+ * use: it would fail the same way (whatsapp-sender writes it, with that e-mail's id;
+ * stats-service's history labels it).
+ */
+export const FALLBACK_EMAIL_FAILED = 'email_failed';

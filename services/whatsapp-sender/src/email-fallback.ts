@@ -1,4 +1,9 @@
-import { FALLBACK_ALREADY_BY_EMAIL, idempotencyKey, type NotificationStatus } from '@rappel/contracts';
+import {
+  FALLBACK_ALREADY_BY_EMAIL,
+  FALLBACK_EMAIL_FAILED,
+  idempotencyKey,
+  type NotificationStatus,
+} from '@rappel/contracts';
 import { type Database, type Executor, notificationEvents, notificationLog } from '@rappel/db';
 import { type NotificationRow, recordEvent } from '@rappel/delivery';
 import type { Clock } from '@rappel/domain';
@@ -7,6 +12,7 @@ import {
   insertNotifications,
   loadBorrower,
   loadUserRecipients,
+  type NewNotification,
   notificationRowsFor,
   type OutboxPublisher,
   type Recipient,
@@ -34,11 +40,37 @@ export const fallbackOccurrence = (occurrence: string) => `${occurrence}:fallbac
  */
 const EMAIL_ON_ITS_WAY: readonly NotificationStatus[] = ['pending', 'failed', 'sent', 'delivered', 'read'];
 
+/** Why no fallback is made although the recipient could get one (a `fallback` event's reason). */
+type NoFallbackReason = typeof FALLBACK_ALREADY_BY_EMAIL | typeof FALLBACK_EMAIL_FAILED;
+
 /**
  * The fallback e-mails made (none: no address, e-mail off, or already made), or the e-mail of
- * the same cause already on its way.
+ * the same cause that makes one pointless, and why.
  */
-type Decision = { made: InsertedNotification[] } | { alreadyByEmail: string };
+type Decision = { made: InsertedNotification[] } | { notNeeded: NoFallbackReason; emailId: string };
+
+const NO_FALLBACK_LOG: Record<NoFallbackReason, string> = {
+  [FALLBACK_ALREADY_BY_EMAIL]: 'no e-mail fallback: the same message already goes by e-mail',
+  [FALLBACK_EMAIL_FAILED]:
+    'no e-mail fallback: the same message by e-mail already failed for good at the same address',
+};
+
+/** Why the e-mail of the same cause makes a fallback pointless, or null when it does not. */
+function noFallbackReason(email: SameCauseEmail, fallbacks: NewNotification[]): NoFallbackReason | null {
+  if (EMAIL_ON_ITS_WAY.includes(email.status)) return FALLBACK_ALREADY_BY_EMAIL;
+  const failedHere =
+    email.status === 'permanent_failure' &&
+    fallbacks.some((r) => sameAddress(email.recipientAddress, r.recipientAddress));
+  return failedHere ? FALLBACK_EMAIL_FAILED : null;
+}
+
+/**
+ * The same mailbox: the failed e-mail's address and the fallback's, compared without case
+ * (mail systems treat the domain, and in practice the local part, without case), so a desk
+ * that only re-typed the address's case does not get a second failure.
+ */
+const sameAddress = (failed: string | null, fallback: string | null | undefined) =>
+  failed !== null && fallback != null && failed.trim().toLowerCase() === fallback.trim().toLowerCase();
 
 /**
  * When a WhatsApp message cannot reach its recipient, the same notification goes by e-mail:
@@ -47,8 +79,11 @@ type Decision = { made: InsertedNotification[] } | { alreadyByEmail: string };
  * the same cause has no e-mail sent or on its way. Loan events and reminders write an e-mail
  * row beside the WhatsApp one whenever e-mail is on, and that e-mail already tells the
  * borrower: the decision is then a `fallback` event on the WhatsApp row (reason
- * `already_by_email`, the e-mail's id), recorded once, and no row. The fallback row's
- * idempotency key makes it once per original row, however many paths (worker, callbacks) ask.
+ * `already_by_email`, the e-mail's id), recorded once, and no row. Likewise when that e-mail
+ * ended `permanent_failure` at the address the fallback would use (reason `email_failed`): a
+ * fallback would fail the same way. An address changed since then gets the fallback. The
+ * fallback row's idempotency key makes it once per original row, however many paths (worker,
+ * callbacks) ask.
  */
 export function createEmailFallback({
   db,
@@ -79,18 +114,19 @@ export function createEmailFallback({
       ).filter((r) => r.channel === 'email');
       if (rows.length === 0) return { made: [] };
       const email = await emailOfSameCause(tx, row);
-      if (email && EMAIL_ON_ITS_WAY.includes(email.status)) {
+      const notNeeded = email && noFallbackReason(email, rows);
+      if (email && notNeeded) {
         if (!(await fallbackDecided(tx, row.id)))
           await recordEvent(tx, {
             notificationId: row.id,
             type: 'fallback',
             status: null,
             errorCode: row.errorCode,
-            detail: { channel: 'email', notificationId: email.id, reason: FALLBACK_ALREADY_BY_EMAIL },
+            detail: { channel: 'email', notificationId: email.id, reason: notNeeded },
             actor,
             at: clock.now(),
           });
-        return { alreadyByEmail: email.id };
+        return { notNeeded, emailId: email.id };
       }
       const made = await insertNotifications(tx, rows);
       for (const fallback of made) {
@@ -106,10 +142,10 @@ export function createEmailFallback({
       }
       return { made };
     });
-    if ('alreadyByEmail' in decision) {
+    if ('notNeeded' in decision) {
       log.info(
-        { emailNotificationId: decision.alreadyByEmail },
-        'no e-mail fallback: the same message already goes by e-mail',
+        { emailNotificationId: decision.emailId, reason: decision.notNeeded },
+        NO_FALLBACK_LOG[decision.notNeeded],
       );
       return null;
     }
@@ -125,6 +161,12 @@ export function createEmailFallback({
   };
 }
 
+interface SameCauseEmail {
+  id: string;
+  status: NotificationStatus;
+  recipientAddress: string | null;
+}
+
 /**
  * The e-mail the WhatsApp row's own cause made for the same recipient (same loan or
  * department, kind and occurrence), found by its idempotency key, locked like an update:
@@ -132,10 +174,7 @@ export function createEmailFallback({
  * status; two fallbacks for the same row take turns. Null when the cause made none
  * (e-mail off or no address then).
  */
-async function emailOfSameCause(
-  db: Executor,
-  row: NotificationRow,
-): Promise<{ id: string; status: NotificationStatus } | null> {
+async function emailOfSameCause(db: Executor, row: NotificationRow): Promise<SameCauseEmail | null> {
   const key = idempotencyKey({
     subjectId: row.loanId ?? row.departmentId,
     kind: row.kind,
@@ -145,7 +184,11 @@ async function emailOfSameCause(
     occurrence: row.occurrence,
   });
   const [email] = await db
-    .select({ id: notificationLog.id, status: notificationLog.status })
+    .select({
+      id: notificationLog.id,
+      status: notificationLog.status,
+      recipientAddress: notificationLog.recipientAddress,
+    })
     .from(notificationLog)
     .where(eq(notificationLog.idempotencyKey, key))
     .for('no key update');

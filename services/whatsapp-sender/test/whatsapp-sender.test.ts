@@ -340,20 +340,61 @@ describe('the e-mail fallback', () => {
     expect(await fallbackEvents(row.id)).toHaveLength(1);
   });
 
-  it('still falls back when the e-mail of the same cause failed for good', async () => {
+  it('makes no fallback when the e-mail of the same cause failed for good at the same address, and records why once', async () => {
     const { row, email, phone, loan } = await whatsappRow();
     await tdb.db
       .update(notificationLog)
       .set({ status: 'permanent_failure', errorCode: '550' })
       .where(eq(notificationLog.id, email!.id));
+    const failed = await failPermanently(row.id, phone);
+    expect((await emailsOf(loan.id)).map((e) => e.id)).toEqual([email!.id]);
+    const [decision, ...more] = await fallbackEvents(row.id);
+    expect(more).toHaveLength(0);
+    expect(decision).toMatchObject({
+      errorCode: '21211',
+      actor: 'whatsapp-sender',
+      detail: { channel: 'email', notificationId: email!.id, reason: 'email_failed' },
+    });
+    // Asked again (an undelivered callback after the worker): still nothing made or recorded.
+    expect(await service.fallback(failed)).toBeNull();
+    expect(await emailsOf(loan.id)).toHaveLength(1);
+    expect(await fallbackEvents(row.id)).toHaveLength(1);
+  });
+
+  it('still falls back when the e-mail of the same cause failed for good at an address changed since', async () => {
+    const { row, email, phone, client, loan } = await whatsappRow();
+    await tdb.db
+      .update(notificationLog)
+      .set({ status: 'permanent_failure', errorCode: '550' })
+      .where(eq(notificationLog.id, email!.id));
+    const corrected = `corrected.${client.email}`;
+    await tdb.db.update(clients).set({ email: corrected }).where(eq(clients.id, client.id));
     await failPermanently(row.id, phone);
     const emails = await emailsOf(loan.id);
     expect(emails).toHaveLength(2);
     const fallback = emails.find((e) => e.replacesId === row.id);
-    expect(fallback).toMatchObject({ occurrence: '1:fallback', status: 'pending' });
+    expect(fallback).toMatchObject({
+      occurrence: '1:fallback',
+      status: 'pending',
+      recipientAddress: corrected,
+    });
     expect(await service.queues.email.getJob(fallback!.id)).toBeDefined();
     expect((await fallbackEvents(row.id)).map((e) => e.detail)).toEqual([
       { channel: 'email', notificationId: fallback!.id },
+    ]);
+  });
+
+  it('treats an address re-typed in another case as the same address', async () => {
+    const { row, email, phone, client, loan } = await whatsappRow();
+    await tdb.db
+      .update(notificationLog)
+      .set({ status: 'permanent_failure', errorCode: '550' })
+      .where(eq(notificationLog.id, email!.id));
+    await tdb.db.update(clients).set({ email: client.email!.toUpperCase() }).where(eq(clients.id, client.id));
+    await failPermanently(row.id, phone);
+    expect((await emailsOf(loan.id)).map((e) => e.id)).toEqual([email!.id]);
+    expect((await fallbackEvents(row.id)).map((e) => e.detail)).toEqual([
+      { channel: 'email', notificationId: email!.id, reason: 'email_failed' },
     ]);
   });
 
