@@ -200,6 +200,33 @@ describe("the message page's events", () => {
       ),
     ]);
   });
+
+  it('says why no fallback was made when the e-mail had already failed at the same address', () => {
+    const emailFailed: Partial<Event>[] = [
+      {
+        type: 'fallback',
+        actor: 'whatsapp-sender',
+        errorCode: '21211',
+        detail: {
+          channel: 'email',
+          notificationId: '9a57e10b-51a6-4d8e-9a57-2b0c3f1d7e10',
+          reason: 'email_failed',
+        },
+      },
+    ];
+    const model = detail({ status: 'permanent_failure', skipReason: null }, emailFailed);
+    const fr = detailPage(ctx('fr'), model, 'UTC');
+    expect(eventRows(fr)).toEqual([
+      '10/03/2025 09:00 Pas de message de secours : l’e-mail à la même adresse a échoué 21211 Rappel (automatique) · canal : E-mail, voir l’e-mail',
+    ]);
+    expect(fr).toContain('href="/notifications/9a57e10b-51a6-4d8e-9a57-2b0c3f1d7e10"');
+    expect(fr).not.toContain('email_failed');
+    const en = detailPage(ctx('en'), model, 'UTC');
+    expect(eventRows(en)[0]).toContain(
+      'No fallback: the e-mail to the same address failed 21211 Rappel (automatic) · channel: E-mail, see the e-mail',
+    );
+    expect(en).not.toContain('email_failed');
+  });
 });
 
 describe('the status filter', () => {

@@ -1,13 +1,14 @@
 import {
   CHANNELS,
   FALLBACK_ALREADY_BY_EMAIL,
+  FALLBACK_EMAIL_FAILED,
   NOTIFICATION_EVENT_TYPES,
   NOTIFICATION_STATUSES,
   type NotificationStatus,
   SKIP_REASONS,
   USER_ROLES,
 } from '@rappel/contracts';
-import type { Translate } from '../i18n';
+import type { MessageKey, Translate } from '../i18n';
 import type { NotificationDetail } from '../notifications/history';
 import { failureMeaning } from '../stats/failure-codes';
 import { html, type SafeHtml } from './html';
@@ -34,12 +35,26 @@ export const statusLabel = (t: Translate, status: string): string =>
 export const skipReasonLabel = (t: Translate, reason: string): string =>
   isSkipReason(reason) ? t(`skipReason.${reason}`) : reason;
 
-/** A WhatsApp failure that needed no fallback e-mail: the same message already went by e-mail. */
-const noFallbackNeeded = (type: string, detail: unknown) =>
-  type === 'fallback' && (detail as { reason?: unknown } | null)?.reason === FALLBACK_ALREADY_BY_EMAIL;
+/** The reasons (persisted) of a `fallback` event that made no e-mail, and how each is said. */
+const NO_FALLBACK_REASONS = [FALLBACK_ALREADY_BY_EMAIL, FALLBACK_EMAIL_FAILED] as const;
+const isNoFallbackReason = oneOf(NO_FALLBACK_REASONS);
+const NO_FALLBACK_LABELS: Record<(typeof NO_FALLBACK_REASONS)[number], MessageKey> = {
+  [FALLBACK_ALREADY_BY_EMAIL]: 'event.fallbackAlreadyByEmail',
+  [FALLBACK_EMAIL_FAILED]: 'event.fallbackEmailFailed',
+};
+
+/**
+ * The label of a WhatsApp failure's `fallback` event that made no e-mail (the same message
+ * already goes by e-mail, or failed for good at the same address), or undefined.
+ */
+const noFallbackLabel = (type: string, detail: unknown) => {
+  const reason = (detail as { reason?: unknown } | null)?.reason;
+  return type === 'fallback' && isNoFallbackReason(reason) ? NO_FALLBACK_LABELS[reason] : undefined;
+};
 
 export const eventTypeLabel = (t: Translate, type: string, detail?: unknown): string => {
-  if (noFallbackNeeded(type, detail)) return t('event.fallbackAlreadyByEmail');
+  const noFallback = noFallbackLabel(type, detail);
+  if (noFallback) return t(noFallback);
   return isEventType(type) ? t(`event.${type}`) : type;
 };
 
@@ -139,7 +154,7 @@ export function eventNote(ctx: PageContext, e: NotificationEvent): SafeHtml {
   const { by, ...rest } = (e.detail ?? {}) as { by?: unknown } & Record<string, unknown>;
   const who = typeof by === 'string' ? by : e.actor ? actorLabel(ctx.t, e.actor) : '';
   // With no fallback made, the event's title says why and its link leads to the e-mail.
-  const noFallback = noFallbackNeeded(e.type, rest);
+  const noFallback = noFallbackLabel(e.type, rest) !== undefined;
   if (noFallback) delete rest.reason;
   const linkText = ctx.t(noFallback ? 'detail.emailMessage' : 'detail.fallbackMessage');
   const parts = Object.entries(rest)
