@@ -159,7 +159,6 @@ try {
     queues,
     schedulerQueue,
     registry: createMetricsRegistry('stats-service'),
-    readinessChecks: {},
   });
   const now = new Date();
   const cookie = async (userId: string) =>

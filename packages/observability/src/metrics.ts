@@ -14,14 +14,38 @@ export function createMetricsRegistry(service: string): Registry {
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized'] as const;
 
-/** `rappel_queue_jobs{queue,state}`, read from Redis at scrape time. */
-export function registerQueueGauges(registry: Registry, queues: readonly Queue[]): void {
+export interface QueueGaugeOptions {
+  /**
+   * Redis's check, run before the queues are read at each scrape. While it fails the queue
+   * series are left out of the scrape: a BullMQ call waits for its connection to be ready, so
+   * reading a queue while Redis is down would hold /metrics (and every other metric) until
+   * Redis came back. Without it the queues are always read.
+   */
+  redisCheck?: ReadinessCheck;
+  /** Milliseconds `redisCheck` may take before it counts as failed. Default 1 000. */
+  redisCheckTimeoutMs?: number;
+}
+
+/**
+ * `rappel_queue_jobs{queue,state}` and `rappel_queue_oldest_waiting_seconds{queue}`, read from
+ * Redis at scrape time.
+ */
+export function registerQueueGauges(
+  registry: Registry,
+  queues: readonly Queue[],
+  options: QueueGaugeOptions = {},
+): void {
+  const redisUp = async () =>
+    !options.redisCheck ||
+    (await runCheck(options.redisCheck, options.redisCheckTimeoutMs ?? 1_000)) === 'ok';
   new Gauge({
     name: 'rappel_queue_jobs',
     help: 'Jobs in each BullMQ queue by state, read at scrape time.',
     labelNames: ['queue', 'state'],
     registers: [registry],
     async collect() {
+      this.reset();
+      if (!(await redisUp())) return;
       for (const queue of queues) {
         const counts = await queue.getJobCounts(...JOB_STATES);
         for (const state of JOB_STATES) this.set({ queue: queue.name, state }, counts[state] ?? 0);
@@ -34,6 +58,8 @@ export function registerQueueGauges(registry: Registry, queues: readonly Queue[]
     labelNames: ['queue'],
     registers: [registry],
     async collect() {
+      this.reset();
+      if (!(await redisUp())) return;
       for (const queue of queues) {
         const [oldest] = await queue.getWaiting(0, 0);
         this.set({ queue: queue.name }, oldest ? Math.max(0, (Date.now() - oldest.timestamp) / 1000) : 0);

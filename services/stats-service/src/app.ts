@@ -1,7 +1,13 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Database } from '@rappel/db';
-import { healthPlugin, metricsPlugin, type ReadinessCheck } from '@rappel/observability';
+import {
+  healthPlugin,
+  metricsPlugin,
+  type ReadinessCheck,
+  registerDependencyGauge,
+  runCheck,
+} from '@rappel/observability';
 import type { DeliveryQueues } from '@rappel/queue';
 import type { Queue } from 'bullmq';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -29,7 +35,15 @@ export interface AppDeps {
   /** The `scheduler` queue, shown in Bull Board and counted in the queue gauges. */
   schedulerQueue: Queue;
   registry: Registry;
-  readinessChecks: Record<string, ReadinessCheck>;
+  /** Postgres's ping: /readyz fails while it fails (every page and the API read Postgres). */
+  pingPostgres?: ReadinessCheck;
+  /**
+   * Redis's ping: reported by /readyz and `rappel_dependency_up`, never a reason to be unready.
+   * Only Bull Board and the publishing of a replay need Redis; the dashboard, the history,
+   * the CSV, the stats API and the preferences pages read Postgres alone. Bull Board answers
+   * a 503 page and a replay leaves its rows to the relay while it fails.
+   */
+  pingRedis?: ReadinessCheck;
   logger?: FastifyServerOptions['loggerInstance'];
   now?: () => Date;
 }
@@ -49,7 +63,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const now = deps.now ?? (() => new Date());
   const queues = [deps.queues.email, deps.queues.whatsapp, deps.schedulerQueue] as Queue[];
-  registerStatsMetrics(deps.registry, deps.sql, queues);
+  const required: Record<string, ReadinessCheck> = deps.pingPostgres ? { postgres: deps.pingPostgres } : {};
+  const reported: Record<string, ReadinessCheck> = deps.pingRedis ? { redis: deps.pingRedis } : {};
+  registerStatsMetrics(deps.registry, deps.sql, queues, deps.pingRedis);
+  registerDependencyGauge(deps.registry, { ...required, ...reported });
 
   await app.register(swagger, {
     openapi: { info: { title: 'Rappel stats-service', version: '1.0.0' } },
@@ -73,7 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
     await docs.register(swaggerUi, { routePrefix: '/docs' });
   });
-  await app.register(healthPlugin, { checks: deps.readinessChecks });
+  await app.register(healthPlugin, { checks: required, reported });
   await app.register(metricsPlugin, { registry: deps.registry });
   errorPages(app);
 
@@ -89,6 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     db: deps.db,
     sql: deps.sql,
     queues: deps.queues,
+    redisUp: redisUpOf(deps.pingRedis),
     stats: createStatsReader(deps.sql),
     now,
   };
@@ -96,6 +114,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (scope) => authPages(scope, routeDeps));
   await app.register(async (scope) => managerPages(scope, routeDeps));
   await app.register(async (scope) => preferencePages(scope, routeDeps));
-  await app.register(bullBoardPlugin, { queues });
+  await app.register(bullBoardPlugin, { queues, redisUp: routeDeps.redisUp });
   return app;
+}
+
+/** Milliseconds a page waits for Redis's ping before treating Redis as down. */
+const REDIS_PING_TIMEOUT_MS = 1_000;
+
+/** Whether Redis answers its ping now; always true when none is given (Redis assumed up). */
+function redisUpOf(ping: ReadinessCheck | undefined): () => Promise<boolean> {
+  if (!ping) return async () => true;
+  return async () => (await runCheck(ping, REDIS_PING_TIMEOUT_MS)) === 'ok';
 }

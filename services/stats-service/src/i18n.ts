@@ -60,6 +60,11 @@ const fr = {
   replayAll: 'Renvoyer les échecs filtrés',
   replayDone: '{count} message(s) remis en file.',
   replayNone: 'Aucun message à renvoyer.',
+  replayLeftToRelay:
+    '{count} message(s) remis en attente. La file d’envoi (Redis) ne répond pas : ils partiront d’eux-mêmes dès son retour.',
+  queuesUnavailableTitle: 'Files indisponibles',
+  queuesUnavailableText:
+    'La file d’envoi (Redis) ne répond pas : les files ne peuvent pas être affichées. Le tableau de bord, l’historique et les renvois restent disponibles ; réessayez plus tard.',
   back: 'Retour',
   save: 'Enregistrer',
   saved: 'Préférences enregistrées.',
@@ -231,6 +236,11 @@ const en: Record<MessageKey, string> = {
   replayAll: 'Replay filtered failures',
   replayDone: '{count} message(s) queued again.',
   replayNone: 'No message to replay.',
+  replayLeftToRelay:
+    '{count} message(s) set back to pending. The sending queue (Redis) is not answering: they will go out by themselves once it is back.',
+  queuesUnavailableTitle: 'Queues unavailable',
+  queuesUnavailableText:
+    'The sending queue (Redis) is not answering, so the queues cannot be shown. The dashboard, the history and replays still work; try again later.',
   back: 'Back',
   save: 'Save',
   saved: 'Preferences saved.',

@@ -14,7 +14,9 @@ const database = createDbClient(config.DATABASE_URL, {
   prepareStatements: config.DATABASE_PREPARED_STATEMENTS,
 });
 const redis = createProducerConnection(config.REDIS_URL);
+// Redis is not part of readiness (app.ts): its outages show here and in rappel_dependency_up.
 redis.on('error', (error) => logger.warn({ err: error }, 'redis connection error'));
+redis.on('ready', () => logger.info('redis connection ready'));
 const onError = (error: Error, queue: string) => logger.warn({ err: error, queue }, 'queue error');
 const queues = createDeliveryQueues({ connection: redis, prefix: config.QUEUE_PREFIX, onError });
 for (const [name, queue] of Object.entries(queues)) queue.on('error', (error) => onError(error, name));
@@ -38,11 +40,9 @@ const app = await buildApp({
   queues,
   schedulerQueue,
   registry: createMetricsRegistry('stats-service'),
-  readinessChecks: {
-    postgres: () => pingDatabase(database.sql),
-    redis: async () => {
-      if (redis.status !== 'ready') throw new Error(`redis ${redis.status}`);
-    },
+  pingPostgres: () => pingDatabase(database.sql),
+  pingRedis: async () => {
+    await redis.ping();
   },
   logger,
 });

@@ -1,4 +1,4 @@
-import { registerQueueGauges } from '@rappel/observability';
+import { type ReadinessCheck, registerQueueGauges } from '@rappel/observability';
 import type { Queue } from 'bullmq';
 import type postgres from 'postgres';
 import { Gauge, type Registry } from 'prom-client';
@@ -6,9 +6,14 @@ import { Gauge, type Registry } from 'prom-client';
 /**
  * stats-service's metrics: message counts of all time, read from the monthly rollup at scrape
  * time (a dozen rows a year per key; a gauge, because a message moves between statuses; the
- * `_total` name is the shared contract) and the queue gauges.
+ * `_total` name is the shared contract) and the queue gauges, left out while `pingRedis` fails.
  */
-export function registerStatsMetrics(registry: Registry, sql: postgres.Sql, queues: Queue[]): void {
+export function registerStatsMetrics(
+  registry: Registry,
+  sql: postgres.Sql,
+  queues: Queue[],
+  pingRedis?: ReadinessCheck,
+): void {
   new Gauge({
     name: 'rappel_notifications_total',
     help: 'Messages in notification_log by channel, kind and current status (from the rollup).',
@@ -38,5 +43,5 @@ export function registerStatsMetrics(registry: Registry, sql: postgres.Sql, queu
       this.set({ metric: 'delivered' }, mean(row?.ds ?? null, row?.dc ?? '0'));
     },
   });
-  registerQueueGauges(registry, queues);
+  registerQueueGauges(registry, queues, pingRedis ? { redisCheck: pingRedis } : {});
 }

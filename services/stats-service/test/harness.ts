@@ -21,16 +21,21 @@ import { createSchedulerQueue } from '../src/scheduler-queue';
 export const PASSWORD = 'correct horse battery staple';
 export const LINK_SECRET = 'test-link-signing-secret-0123456789abcdef';
 
-/** A stats-service over its own database and queue prefix, with two departments and every role. */
+/**
+ * A stats-service over its own database and queue prefix, with two departments and every role.
+ * `overrides.REDIS_URL` (e.g. UNREACHABLE_REDIS_URL) gives it a Redis other than the shared one.
+ */
 export async function startHarness(label: string, overrides: Record<string, string> = {}) {
   const database: TestDatabase = await createTestDatabase();
   const prefix = uniqueQueuePrefix(label);
-  const redis = createProducerConnection(testEnv.redisUrl);
+  const redisUrl = overrides.REDIS_URL ?? testEnv.redisUrl;
+  const redis = createProducerConnection(redisUrl);
+  redis.on('error', () => {});
   const queues = createDeliveryQueues({ connection: redis, prefix, onError: () => {} });
   const schedulerQueue = createSchedulerQueue(redis, prefix, () => {});
   const config = loadStatsConfig({
     DATABASE_URL: database.url,
-    REDIS_URL: testEnv.redisUrl,
+    REDIS_URL: redisUrl,
     QUEUE_PREFIX: prefix,
     LINK_SIGNING_SECRET: LINK_SECRET,
     SESSION_SECRET: 'test-session-secret-0123456789abcdef0123',
@@ -46,7 +51,8 @@ export async function startHarness(label: string, overrides: Record<string, stri
     queues,
     schedulerQueue,
     registry: createMetricsRegistry('stats-service'),
-    readinessChecks: { postgres: async () => void (await database.sql`select 1`) },
+    pingPostgres: async () => void (await database.sql`select 1`),
+    pingRedis: async () => void (await redis.ping()),
     ...(process.env.STATS_TEST_LOG ? { logger: createLogger('stats-service', 'error') } : {}),
   });
   const f = fixtures(database.db);
@@ -80,7 +86,7 @@ export async function startHarness(label: string, overrides: Record<string, stri
       await closeDeliveryQueues(queues);
       await schedulerQueue.close();
       redis.disconnect();
-      await cleanupPrefix(prefix);
+      if (redisUrl === testEnv.redisUrl) await cleanupPrefix(prefix);
       await database.drop();
     },
   };

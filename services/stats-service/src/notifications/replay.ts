@@ -9,6 +9,9 @@ import { historyWhere } from './history';
 /** Most rows one bulk replay moves; the caller repeats the request for more. */
 export const MAX_BULK_REPLAY = 1_000;
 
+/** Milliseconds a replay waits for Redis to take its jobs before leaving them to the relay. */
+export const REPLAY_PUBLISH_TIMEOUT_MS = 2_000;
+
 export interface ReplayResult {
   /** Rows set back to pending (and recorded with a `replayed` event). */
   replayed: string[];
@@ -16,15 +19,26 @@ export interface ReplayResult {
   queued: number;
 }
 
+export interface ReplayDeps {
+  sql: postgres.Sql;
+  queues: DeliveryQueues;
+  zone: string;
+  /** Whether Redis answers now: while it does not, the rows are left to the relay at once. */
+  redisUp: () => Promise<boolean>;
+  onQueueError: (error: unknown) => void;
+}
+
 type Target = { byId: string } | { byFilter: HistoryFilter };
 
 /**
  * Sets failed rows back to `pending` (attempts kept), records who replayed them and when,
- * then, after commit, makes sure each has a live job. If Redis is down the rows stay
- * pending and the scheduler's relay publishes them.
+ * then, after commit, makes sure each has a live job. The rows are the replay: if Redis is
+ * down (or takes over REPLAY_PUBLISH_TIMEOUT_MS) they stay pending, `queued` says how many
+ * have a job, and the scheduler's relay publishes the others once Redis is back. BullMQ waits
+ * for a connection that is not ready, so publishing is not even tried while Redis is down.
  */
 export async function replay(
-  deps: { sql: postgres.Sql; queues: DeliveryQueues; zone: string; onQueueError: (error: unknown) => void },
+  deps: ReplayDeps,
   viewer: Viewer,
   scope: Scope,
   target: Target,
@@ -58,20 +72,41 @@ export async function replay(
     }
     return moved;
   });
-  let queued = 0;
-  if (rows.length > 0) {
-    try {
-      const added = await ensureQueued(
-        deps.queues,
-        rows.map((r) => ({ id: r.id, channel: r.channel, kind: r.kind })),
-      );
-      queued =
-        added.length + (await promoteWaitingRetries(deps.queues, rows, new Set(added.map((r) => r.id))));
-    } catch (error) {
-      deps.onQueueError(error);
-    }
-  }
+  const queued = rows.length > 0 ? await publish(deps, rows) : 0;
   return { replayed: rows.map((r) => r.id), queued };
+}
+
+/** How many of `rows` have a live job after this; 0 when Redis is down or too slow. */
+async function publish(
+  deps: ReplayDeps,
+  rows: readonly { id: string; channel: Channel; kind: NotificationKind }[],
+): Promise<number> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    if (!(await deps.redisUp())) throw new Error('redis is not answering');
+    return await Promise.race([
+      (async () => {
+        const added = await ensureQueued(
+          deps.queues,
+          rows.map((r) => ({ id: r.id, channel: r.channel, kind: r.kind })),
+        );
+        return (
+          added.length + (await promoteWaitingRetries(deps.queues, rows, new Set(added.map((r) => r.id))))
+        );
+      })(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`Redis did not answer within ${REPLAY_PUBLISH_TIMEOUT_MS} ms`)),
+          REPLAY_PUBLISH_TIMEOUT_MS,
+        );
+      }),
+    ]);
+  } catch (error) {
+    deps.onQueueError(error);
+    return 0;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A row that was `failed` may still have its retry job delayed: a replay runs it now. */

@@ -3,7 +3,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { Language } from '@rappel/contracts';
 import type { Queue } from 'bullmq';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FORBIDDEN_TEXTS } from '../errors';
 import { messagePage } from '../views/pages';
 import { pageContext, sendPage } from './web';
@@ -29,12 +29,35 @@ function inLanguage(page: string, lang: Language): string {
 }
 
 /**
+ * 503 while Redis does not answer: the French/English page, or for the board's own JSON API
+ * (which its page polls) the API's error shape; `retry-after` as the probe would wait.
+ */
+function queuesUnavailable(request: FastifyRequest, reply: FastifyReply) {
+  reply.header('retry-after', '30').header('cache-control', 'no-store');
+  if (request.url.startsWith(`${BULL_BOARD_PATH}/api/`))
+    return reply.code(503).send({
+      statusCode: 503,
+      code: 'QUEUES_UNAVAILABLE',
+      error: 'Service Unavailable',
+      message: request.t('queuesUnavailableText'),
+    });
+  return sendPage(
+    reply,
+    messagePage(pageContext(request, reply), 'queuesUnavailableTitle', 'queuesUnavailableText'),
+    503,
+  );
+}
+
+/**
  * Bull Board for super admins only. Managers get the 403 page: the board can retry, clean and
  * remove jobs in every department's queues, which is not theirs to do (replays go through
  * the history, which records who did it). Its UI needs inline styles and Google fonts, so
  * its pages get their own, looser CSP.
  */
-export async function bullBoardPlugin(app: FastifyInstance, options: { queues: Queue[] }) {
+export async function bullBoardPlugin(
+  app: FastifyInstance,
+  options: { queues: Queue[]; redisUp: () => Promise<boolean> },
+) {
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(BULL_BOARD_PATH);
   createBullBoard({
@@ -52,6 +75,10 @@ export async function bullBoardPlugin(app: FastifyInstance, options: { queues: Q
         messagePage(pageContext(request, reply), 'forbiddenTitle', FORBIDDEN_TEXTS.superAdminOnly),
         403,
       );
+    // Every board request but its static files reads Redis, and BullMQ waits for a connection
+    // that is not ready: while Redis does not answer, say so at once instead of hanging.
+    if (!request.url.startsWith(`${BULL_BOARD_PATH}/static/`) && !(await options.redisUp()))
+      return queuesUnavailable(request, reply);
   });
   app.addHook('onSend', async (request, reply, payload) => {
     reply.header(

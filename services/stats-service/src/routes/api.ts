@@ -8,7 +8,7 @@ import { apiLanguage } from '../i18n';
 import { csvStream } from '../notifications/csv';
 import { historyFilterSchema, historyQuerySchema } from '../notifications/filters';
 import { decodeCursor, findNotification, listHistory, streamHistory } from '../notifications/history';
-import { replay } from '../notifications/replay';
+import { type ReplayDeps, replay } from '../notifications/replay';
 import { scopeFor } from '../scope';
 import { rangeQuerySchema, resolveRange } from '../stats/range';
 import { type RouteDeps, requireManager, requireViewer } from './context';
@@ -106,11 +106,12 @@ export async function apiRoutes(app: FastifyInstance, deps: RouteDeps) {
   );
 }
 
-export function replayDeps(deps: RouteDeps, log: { warn: (o: object, m: string) => void }) {
+export function replayDeps(deps: RouteDeps, log: { warn: (o: object, m: string) => void }): ReplayDeps {
   return {
     sql: deps.sql,
     queues: deps.queues,
     zone: deps.config.APP_TIMEZONE,
+    redisUp: deps.redisUp,
     onQueueError: (error: unknown) =>
       log.warn({ err: error }, 'replay: queue unavailable, rows stay pending for the relay'),
   };

@@ -13,6 +13,8 @@ export interface RouteDeps {
   db: Database;
   sql: postgres.Sql;
   queues: DeliveryQueues;
+  /** Whether Redis answers now (within a second): replays publish only then, Bull Board opens only then. */
+  redisUp: () => Promise<boolean>;
   stats: StatsReader;
   now: () => Date;
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { NotFound, ValidationFailed } from '../errors';
 import { historyFilterSchema, historyQuerySchema } from '../notifications/filters';
 import { decodeCursor, findNotification, listHistory } from '../notifications/history';
-import { replay } from '../notifications/replay';
+import { type ReplayResult, replay } from '../notifications/replay';
 import { pageContext, sendPage } from '../plugins/web';
 import { scopeFor } from '../scope';
 import { rangeQuerySchema, resolveRange } from '../stats/range';
@@ -57,7 +57,6 @@ export async function managerPages(app: FastifyInstance, deps: RouteDeps) {
       listHistory(deps.sql, scope, query, { cursor, limit: query.limit }, zone),
       listDepartments(deps.sql, viewer),
     ]);
-    const replayed = (request.query as { replayed?: string }).replayed;
     return sendPage(
       reply,
       historyPage(pageContext(request, reply), {
@@ -66,7 +65,7 @@ export async function managerPages(app: FastifyInstance, deps: RouteDeps) {
         nextCursor: page.nextCursor,
         departments,
         zone,
-        flash: replayFlash(request.t, replayed),
+        flash: replayFlash(request.t, request.query as ReplayOutcome),
       }),
     );
   });
@@ -75,10 +74,14 @@ export async function managerPages(app: FastifyInstance, deps: RouteDeps) {
     const viewer = requireManager(request);
     const found = await findNotification(deps.sql, scopeFor(viewer), (request.params as { id: string }).id);
     if (!found) throw new NotFound();
-    const replayed = (request.query as { replayed?: string }).replayed;
     return sendPage(
       reply,
-      detailPage(pageContext(request, reply), found, zone, replayFlash(request.t, replayed)),
+      detailPage(
+        pageContext(request, reply),
+        found,
+        zone,
+        replayFlash(request.t, request.query as ReplayOutcome),
+      ),
     );
   });
 
@@ -88,7 +91,7 @@ export async function managerPages(app: FastifyInstance, deps: RouteDeps) {
     const scope = scopeFor(viewer);
     if (!(await findNotification(deps.sql, scope, id))) throw new NotFound();
     const result = await replay(replayDeps(deps, request.log), viewer, scope, { byId: id });
-    return reply.redirect(`/notifications/${id}?replayed=${result.replayed.length}`, 303);
+    return reply.redirect(withQuery(`/notifications/${id}`, outcomeOf(result)), 303);
   });
 
   app.post('/notifications/replay', { preHandler: app.csrfProtection }, async (request, reply) => {
@@ -97,19 +100,35 @@ export async function managerPages(app: FastifyInstance, deps: RouteDeps) {
     const scope = scopeFor(viewer, filter.department);
     const result = await replay(replayDeps(deps, request.log), viewer, scope, { byFilter: filter });
     return reply.redirect(
-      withQuery(request.url.replace('/notifications/replay', '/notifications'), {
-        replayed: String(result.replayed.length),
-      }),
+      withQuery(request.url.replace('/notifications/replay', '/notifications'), outcomeOf(result)),
       303,
     );
   });
 }
 
+/** What a replay did, carried to the page it redirects to. */
+interface ReplayOutcome {
+  replayed?: string;
+  queued?: string;
+}
+
+const outcomeOf = (result: ReplayResult): Record<string, string> => ({
+  replayed: String(result.replayed.length),
+  queued: String(result.queued),
+});
+
+/**
+ * The notice after a replay. Rows Redis did not take (it is down) are still replayed: they
+ * are pending, and the scheduler's relay queues them once Redis is back; the notice says so
+ * rather than "queued".
+ */
 function replayFlash(
-  t: (k: 'replayDone' | 'replayNone', v?: Record<string, number>) => string,
-  replayed?: string,
+  t: (k: 'replayDone' | 'replayNone' | 'replayLeftToRelay', v?: Record<string, number>) => string,
+  outcome: ReplayOutcome,
 ) {
-  if (replayed === undefined) return undefined;
-  const count = Number(replayed);
-  return count > 0 ? t('replayDone', { count }) : t('replayNone');
+  if (outcome.replayed === undefined) return undefined;
+  const count = Number(outcome.replayed);
+  if (!(count > 0)) return t('replayNone');
+  const queued = outcome.queued === undefined ? count : Number(outcome.queued);
+  return queued < count ? t('replayLeftToRelay', { count }) : t('replayDone', { count });
 }
