@@ -7,6 +7,7 @@ import {
   healthPlugin,
   metricsPlugin,
   type ReadinessCheck,
+  registerDependencyGauge,
   registerQueueGauges,
 } from '@rappel/observability';
 import { createOutboxPublisher } from '@rappel/outbox';
@@ -86,7 +87,10 @@ export async function buildWhatsAppService(deps: WhatsAppServiceDeps): Promise<W
     retryPolicy,
     onError: (error, queue) => logger.error({ err: error, queue }, 'queue error'),
   });
-  registerQueueGauges(registry, [queues.whatsapp]);
+  const redis: ReadinessCheck = async () => {
+    await deps.producer.ping();
+  };
+  registerQueueGauges(registry, [queues.whatsapp], { redisCheck: redis });
   const publisher = createOutboxPublisher({ queues, logger });
   const actor = SERVICE_NAME;
   const fallback = createEmailFallback({ db, publisher, clock, logger, actor });
@@ -126,19 +130,22 @@ export async function buildWhatsAppService(deps: WhatsAppServiceDeps): Promise<W
   });
 
   const app: FastifyInstance = Fastify({ loggerInstance: logger as FastifyBaseLogger });
-  const checks: Record<string, ReadinessCheck> = {
-    postgres: async () => {
-      await db.execute(sql`select 1`);
-    },
-    redis: async () => {
-      await deps.producer.ping();
-    },
+  const postgres: ReadinessCheck = async () => {
+    await db.execute(sql`select 1`);
+  };
+  // Redis is reported, not required: Twilio's webhooks (an inbound STOP, status callbacks)
+  // need only Postgres, and Twilio does not retry an inbound message it could not deliver.
+  // What they publish while Redis is down (a fallback e-mail) stays `pending` for the
+  // scheduler's relay (docs/design-decisions.md, "Nor does whatsapp-sender's").
+  const required: Record<string, ReadinessCheck> = {
+    postgres,
     worker: () => {
       if (!worker.isRunning()) throw new Error('worker not running');
     },
   };
   await app.register(formbody);
-  await app.register(healthPlugin, { checks });
+  await app.register(healthPlugin, { checks: required, reported: { redis } });
+  registerDependencyGauge(registry, { postgres, redis });
   await app.register(metricsPlugin, { registry });
   await app.register(twilioWebhookRoutes, {
     db,

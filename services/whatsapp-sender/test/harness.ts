@@ -58,7 +58,8 @@ export type HarnessOverrides = (
 
 /**
  * whatsapp-sender built in the test process against its own database and BullMQ prefix on the
- * real Postgres and Redis. `env` adds to the settings every test needs (Twilio or console).
+ * real Postgres and Redis. `env` adds to the settings every test needs (Twilio or console);
+ * its `REDIS_URL` (`UNREACHABLE_REDIS_URL`: Redis down) replaces the shared Redis's.
  */
 export async function startWhatsAppHarness(
   label: string,
@@ -68,15 +69,18 @@ export async function startWhatsAppHarness(
 ): Promise<WhatsAppHarness> {
   const tdb = await createTestDatabase();
   const prefix = uniqueQueuePrefix(label);
-  const producer = createProducerConnection(testEnv.redisUrl);
-  const workerConnection = createWorkerConnection(testEnv.redisUrl);
   const config = loadWhatsAppSenderConfig({
     DATABASE_URL: 'postgres://unused/unused',
+    REDIS_URL: testEnv.redisUrl,
     LINK_SIGNING_SECRET: 's'.repeat(32),
     QUEUE_PREFIX: prefix,
     PUBLIC_BASE_URL: 'https://rappel.example',
     ...env,
   });
+  const producer = createProducerConnection(config.REDIS_URL);
+  const workerConnection = createWorkerConnection(config.REDIS_URL);
+  // As main.ts, which logs them: a Redis that is down is a connection error per retry.
+  for (const connection of [producer, workerConnection]) connection.on('error', () => {});
   const service = await buildWhatsAppService({
     config,
     db: tdb.db,
