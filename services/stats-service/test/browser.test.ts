@@ -168,7 +168,7 @@ describe('in a browser', { timeout: 30_000 }, () => {
     expect(
       await page.getByRole('group', { name: 'Statut' }).getByLabel('Non remis', { exact: true }).isChecked(),
     ).toBe(true);
-    await page.selectOption('select[name=channel]', 'whatsapp');
+    await page.getByRole('group', { name: 'Canal' }).getByLabel('WhatsApp').check();
     await Promise.all([page.waitForURL(/channel=whatsapp/), page.click('form.filters button')]);
     expect(await checkedStatuses()).toEqual(['permanent_failure', 'undelivered']);
     const shown = await page
@@ -182,6 +182,55 @@ describe('in a browser', { timeout: 30_000 }, () => {
     expect(expected.length).toBeGreaterThanOrEqual(2);
     expect(shown).toEqual(expected);
     await page.screenshot({ path: `${SCREENSHOTS}history-failures-whatsapp.png`, fullPage: true });
+    expect(cspViolations.get(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('a manager ticks two kinds: the history, its CSV link and Filtrer keep both', async () => {
+    const page = await signIn(h.users.managerA.email);
+    await page.goto(`${base}/notifications`);
+    const kinds = page.getByRole('group', { name: 'Type' });
+    await kinds.getByLabel('Rappel J-1').check();
+    await kinds.getByLabel('Retard', { exact: true }).check();
+    await Promise.all([page.waitForURL(/kind=reminder_d1&kind=overdue/), page.click('form.filters button')]);
+    const checkedKinds = () =>
+      page
+        .locator('fieldset.kinds input[name=kind]:checked')
+        .evaluateAll((inputs) => inputs.map((i) => i.getAttribute('value')));
+    expect(await checkedKinds()).toEqual(['reminder_d1', 'overdue']);
+    const expected = (
+      await h.database.sql<{ id: string }[]>`
+        select id from notification_log where department_id = ${h.deptA.id}
+          and kind in ('reminder_d1', 'overdue') order by id`
+    ).map((r) => r.id);
+    expect(expected.length).toBeGreaterThanOrEqual(4);
+    const shown = () =>
+      page
+        .locator('table[data-testid=history] tbody tr')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')).sort());
+    expect(await shown()).toEqual(expected);
+
+    // The CSV link exports what the page shows.
+    const csvHref = await page.locator('a[href^="/v1/notifications.csv"]').getAttribute('href');
+    const csv = await page.request.get(`${base}${csvHref}`);
+    expect(csv.status()).toBe(200);
+    const csvIds = (await csv.text())
+      .trim()
+      .split('\r\n')
+      .slice(1)
+      .map((line) => line.split(',')[0])
+      .sort();
+    expect(csvIds).toEqual(expected);
+
+    // Filtrer again sends both kinds again.
+    await Promise.all([
+      page.waitForResponse((r) => r.request().isNavigationRequest() && r.url().includes('/notifications?')),
+      page.click('form.filters button'),
+    ]);
+    await page.waitForLoadState('load');
+    expect(await checkedKinds()).toEqual(['reminder_d1', 'overdue']);
+    expect(await shown()).toEqual(expected);
+    await page.screenshot({ path: `${SCREENSHOTS}history-two-kinds.png`, fullPage: true });
     expect(cspViolations.get(page)).toEqual([]);
     await page.close();
   });

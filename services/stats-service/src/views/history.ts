@@ -52,22 +52,45 @@ export interface HistoryModel {
 export function historyPage(ctx: PageContext, m: HistoryModel): string {
   const { t } = ctx;
   const q = m.query;
-  const select = (
-    name: string,
+  // Several values of each at once (the dashboard links to "succeeded" and "failures to look
+  // at"; a manager compares two channels or two kinds): one checkbox each, so the filter shown
+  // is the one applied and Filtrer sends it again. None ticked: no filter on it.
+  const checks = (
+    name: 'status' | 'channel' | 'kind',
+    css: string,
     values: readonly string[],
     chosen: readonly string[] | undefined,
     label: (v: string) => string,
+    hint: 'statusNoneMeansAll' | 'channelNoneMeansAll' | 'kindNoneMeansAll',
   ) =>
-    html`<select name="${name}"><option value="">${t('all')}</option>${values.map(
+    html`<fieldset class="checks ${css}" aria-describedby="${name}-hint"><legend>${t(name)}</legend>${values.map(
       (v) =>
-        html`<option value="${v}"${chosen?.length === 1 && chosen[0] === v ? html` selected` : ''}>${label(v)}</option>`,
-    )}</select>`;
-  // Several statuses at once (the dashboard links to "succeeded" and "failures to look at"):
-  // one checkbox each, so the filter shown is the one applied and Filtrer sends it again.
-  const statuses = html`<fieldset class="statuses" aria-describedby="status-hint"><legend>${t('status')}</legend>${NOTIFICATION_STATUSES.map(
-    (v) =>
-      html`<label class="check"><input type="checkbox" name="status" value="${v}"${q.status?.includes(v) ? html` checked` : ''}> ${statusLabel(ctx.t, v)}</label>`,
-  )}<span id="status-hint" class="muted">${t('statusNoneMeansAll')}</span></fieldset>`;
+        html`<label class="check"><input type="checkbox" name="${name}" value="${v}"${chosen?.includes(v) ? html` checked` : ''}> ${label(v)}</label>`,
+    )}<span id="${name}-hint" class="muted">${t(hint)}</span></fieldset>`;
+  const statuses = checks(
+    'status',
+    'statuses',
+    NOTIFICATION_STATUSES,
+    q.status,
+    (v) => statusLabel(ctx.t, v),
+    'statusNoneMeansAll',
+  );
+  const channels = checks(
+    'channel',
+    'channels',
+    CHANNELS,
+    q.channel,
+    (v) => t(`channel.${v}` as 'channel.email'),
+    'channelNoneMeansAll',
+  );
+  const kinds = checks(
+    'kind',
+    'kinds',
+    NOTIFICATION_KINDS,
+    q.kind,
+    (v) => t(`kind.${v}` as 'kind.overdue'),
+    'kindNoneMeansAll',
+  );
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(q)) {
     if (k === 'cursor' || k === 'limit' || v === undefined) continue;
@@ -82,8 +105,8 @@ export function historyPage(ctx: PageContext, m: HistoryModel): string {
 ${m.flash ? html`<p class="notice" role="status">${m.flash}</p>` : ''}
 <form class="filters" method="get" action="/notifications">
   ${statuses}
-  <label>${t('channel')}${select('channel', CHANNELS, q.channel, (v) => t(`channel.${v}` as 'channel.email'))}</label>
-  <label>${t('kind')}${select('kind', NOTIFICATION_KINDS, q.kind, (v) => t(`kind.${v}` as 'kind.overdue'))}</label>
+  ${channels}
+  ${kinds}
   ${
     m.departments
       ? html`<label>${t('department')}<select name="department"><option value="">${t('all')}</option>${m.departments.map(

@@ -39,10 +39,10 @@ table.list td{border-bottom:1px solid var(--line);padding:.4rem;vertical-align:t
 .badge.st-sent,.badge.st-delivered,.badge.st-read,.badge.st-permanent_failure,.badge.st-undelivered,.badge.st-cancelled{color:#fff}
 form.filters{display:flex;flex-wrap:wrap;gap:.5rem .75rem;align-items:flex-end;margin-bottom:1rem}
 form.filters label{display:flex;flex-direction:column;font-size:.8rem;color:var(--muted)}
-form.filters fieldset.statuses{flex-basis:100%;display:flex;flex-wrap:wrap;align-items:center;gap:.25rem 1rem;margin:0;padding:.35rem .75rem .5rem}
-fieldset.statuses legend{font-size:.8rem;color:var(--muted);padding:0 .25rem}
-fieldset.statuses label{font-size:.88rem;color:var(--ink);gap:.35rem}
-fieldset.statuses .muted{font-size:.8rem}
+form.filters fieldset.checks{flex-basis:100%;display:flex;flex-wrap:wrap;align-items:center;gap:.25rem 1rem;margin:0;padding:.35rem .75rem .5rem}
+fieldset.checks legend{font-size:.8rem;color:var(--muted);padding:0 .25rem}
+fieldset.checks label{font-size:.88rem;color:var(--ink);gap:.35rem}
+fieldset.checks .muted{font-size:.8rem}
 .reason{color:var(--muted);font-size:.82rem}
 input,select,button{font:inherit}
 input[type=text],input[type=email],input[type=password],input[type=date],input[type=tel],select{padding:.4rem .5rem;border:1px solid #cbd5e1;border-radius:6px;background:#fff;min-width:0}
