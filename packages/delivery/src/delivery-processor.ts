@@ -138,7 +138,12 @@ export function createDeliveryProcessor<M>(options: DeliveryProcessorOptions<M>)
         await settle(
           db,
           row,
-          { status: 'permanent_failure', errorCode: code, errorMessage: message },
+          {
+            status: 'permanent_failure',
+            errorCode: code,
+            errorMessage: message,
+            retriesExhausted: !(error instanceof PermanentDeliveryError),
+          },
           now,
           actor,
         );

@@ -225,7 +225,17 @@ export async function recordEvent(
 export type SettleOutcome =
   | { status: 'sent'; providerMessageId: string | null }
   | { status: 'failed'; errorCode: string; errorMessage: string; nextAttemptAt: Date }
-  | { status: 'permanent_failure'; errorCode: string; errorMessage: string }
+  | {
+      status: 'permanent_failure';
+      errorCode: string;
+      errorMessage: string;
+      /**
+       * The worker gave up after its last attempt on an error that might have passed (a relay
+       * or network outage), rather than being refused: the failure then says nothing about the
+       * recipient's address. Recorded in the audit event (`detail.retriesExhausted`).
+       */
+      retriesExhausted?: boolean;
+    }
   | { status: 'skipped'; skipReason: SkipReason };
 
 /** The settles of one batch, as the table `settle_input`, one row per settle. */
@@ -320,6 +330,11 @@ function auditDetail(outcome: SettleOutcome): Record<string, unknown> {
       return { providerMessageId: outcome.providerMessageId };
     case 'skipped':
       return { reason: outcome.skipReason };
+    case 'permanent_failure':
+      return {
+        message: outcome.errorMessage,
+        ...(outcome.retriesExhausted ? { retriesExhausted: true } : {}),
+      };
     default:
       return { message: outcome.errorMessage };
   }

@@ -30,7 +30,7 @@ import {
   waitFor,
 } from '@rappel/testing';
 import type { Worker } from 'bullmq';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -135,6 +135,15 @@ const jobFor = (id: string) =>
 
 const statusOf = async (id: string) =>
   (await tdb.db.select().from(notificationLog).where(eq(notificationLog.id, id)))[0]!;
+/** The audit event of the row's (only) permanent failure. */
+async function permanentFailureEvent(id: string) {
+  const events = await tdb.db
+    .select()
+    .from(notificationEvents)
+    .where(and(eq(notificationEvents.notificationId, id), eq(notificationEvents.type, 'permanent_failure')));
+  expect(events).toHaveLength(1);
+  return events[0]!;
+}
 const settled = (id: string, status: NotificationStatus) =>
   waitFor(
     async () => {
@@ -199,6 +208,8 @@ describe('delivery processor', () => {
     await publishRows(queues, [row]);
     const done = await settled(row.id, 'permanent_failure');
     expect(done).toMatchObject({ attempts: 1, errorCode: '550', errorMessage: 'no such user' });
+    // Refused, not given up: the e-mail fallback reads the difference from this event.
+    expect((await permanentFailureEvent(row.id)).detail).toEqual({ message: 'no such user' });
   });
 
   it('ends as permanent_failure after the last attempt', async () => {
@@ -209,6 +220,10 @@ describe('delivery processor', () => {
     const done = await settled(row.id, 'permanent_failure');
     expect(done.attempts).toBe(3);
     expect(done.errorCode).toBe('ETIMEDOUT');
+    expect((await permanentFailureEvent(row.id)).detail).toEqual({
+      message: 'timeout',
+      retriesExhausted: true,
+    });
   });
 
   it('treats an unknown error as transient and keeps next_attempt_at while failed', async () => {

@@ -18,7 +18,7 @@ import {
   type Recipient,
   toPublish,
 } from '@rappel/outbox';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 
 export interface EmailFallbackOptions {
@@ -60,6 +60,7 @@ function noFallbackReason(email: SameCauseEmail, fallbacks: NewNotification[]): 
   if (EMAIL_ON_ITS_WAY.includes(email.status)) return FALLBACK_ALREADY_BY_EMAIL;
   const failedHere =
     email.status === 'permanent_failure' &&
+    !email.retriesExhausted &&
     fallbacks.some((r) => sameAddress(email.recipientAddress, r.recipientAddress));
   return failedHere ? FALLBACK_EMAIL_FAILED : null;
 }
@@ -80,8 +81,9 @@ const sameAddress = (failed: string | null, fallback: string | null | undefined)
  * row beside the WhatsApp one whenever e-mail is on, and that e-mail already tells the
  * borrower: the decision is then a `fallback` event on the WhatsApp row (reason
  * `already_by_email`, the e-mail's id), recorded once, and no row. Likewise when that e-mail
- * ended `permanent_failure` at the address the fallback would use (reason `email_failed`): a
- * fallback would fail the same way. An address changed since then gets the fallback. The
+ * was refused for good at the address the fallback would use (reason `email_failed`): a
+ * fallback would fail the same way. An e-mail given up after its retries (a relay outage) or an
+ * address changed since then gets the fallback. The
  * fallback row's idempotency key makes it once per original row, however many paths (worker,
  * callbacks) ask.
  */
@@ -165,6 +167,12 @@ interface SameCauseEmail {
   id: string;
   status: NotificationStatus;
   recipientAddress: string | null;
+  /**
+   * Its last permanent failure was the worker giving up after its retries (an SMTP outage, a
+   * refused login), not the relay refusing the address or the message: it says nothing about
+   * the address, so a fallback there may well pass.
+   */
+  retriesExhausted: boolean;
 }
 
 /**
@@ -188,6 +196,13 @@ async function emailOfSameCause(db: Executor, row: NotificationRow): Promise<Sam
       id: notificationLog.id,
       status: notificationLog.status,
       recipientAddress: notificationLog.recipientAddress,
+      // Qualified by hand: drizzle writes a one-table select's columns without their table.
+      retriesExhausted: sql<boolean>`coalesce((
+        select (e.detail ->> 'retriesExhausted')::boolean
+        from notification_events e
+        where e.notification_id = notification_log.id and e.type = 'permanent_failure'
+        order by e.at desc, e.id desc
+        limit 1), false)`,
     })
     .from(notificationLog)
     .where(eq(notificationLog.idempotencyKey, key))

@@ -7,6 +7,7 @@ import {
   notificationLog,
   notificationPreferences,
 } from '@rappel/db';
+import { settle } from '@rappel/delivery';
 import { publishRows } from '@rappel/queue';
 import {
   type Fixtures,
@@ -340,12 +341,29 @@ describe('the e-mail fallback', () => {
     expect(await fallbackEvents(row.id)).toHaveLength(1);
   });
 
+  /** The e-mail's permanent failure as email-sender's worker records it (row and audit event). */
+  async function emailFailedForGood(emailId: string, how: 'refused' | 'gave_up') {
+    const [email] = await tdb.db.select().from(notificationLog).where(eq(notificationLog.id, emailId));
+    await settle(
+      tdb.db,
+      email!,
+      how === 'refused'
+        ? { status: 'permanent_failure', errorCode: '550', errorMessage: '550 5.1.1 no such user' }
+        : {
+            status: 'permanent_failure',
+            errorCode: 'ECONNREFUSED',
+            errorMessage: 'connect ECONNREFUSED',
+            retriesExhausted: true,
+          },
+      new Date(),
+      'email-sender',
+    );
+    expect((await rowOf(emailId)).status).toBe('permanent_failure');
+  }
+
   it('makes no fallback when the e-mail of the same cause failed for good at the same address, and records why once', async () => {
     const { row, email, phone, loan } = await whatsappRow();
-    await tdb.db
-      .update(notificationLog)
-      .set({ status: 'permanent_failure', errorCode: '550' })
-      .where(eq(notificationLog.id, email!.id));
+    await emailFailedForGood(email!.id, 'refused');
     const failed = await failPermanently(row.id, phone);
     expect((await emailsOf(loan.id)).map((e) => e.id)).toEqual([email!.id]);
     const [decision, ...more] = await fallbackEvents(row.id);
@@ -359,6 +377,18 @@ describe('the e-mail fallback', () => {
     expect(await service.fallback(failed)).toBeNull();
     expect(await emailsOf(loan.id)).toHaveLength(1);
     expect(await fallbackEvents(row.id)).toHaveLength(1);
+  });
+
+  it('still falls back when the e-mail of the same cause was given up after its retries, not refused', async () => {
+    const { row, email, phone, loan } = await whatsappRow();
+    await emailFailedForGood(email!.id, 'gave_up');
+    await failPermanently(row.id, phone);
+    const fallback = (await emailsOf(loan.id)).find((e) => e.replacesId === row.id);
+    expect(fallback).toMatchObject({ occurrence: '1:fallback', status: 'pending' });
+    expect(fallback!.recipientAddress).toBe((await rowOf(email!.id)).recipientAddress);
+    expect((await fallbackEvents(row.id)).map((e) => e.detail)).toEqual([
+      { channel: 'email', notificationId: fallback!.id },
+    ]);
   });
 
   it('still falls back when the e-mail of the same cause failed for good at an address changed since', async () => {
