@@ -159,6 +159,8 @@ try {
     queues,
     schedulerQueue,
     registry: createMetricsRegistry('stats-service'),
+    pingPostgres: async () => void (await sql`select 1`),
+    pingRedis: async () => void (await redis.ping()),
   });
   const now = new Date();
   const cookie = async (userId: string) =>

@@ -19,9 +19,9 @@ export interface QueueGaugeOptions {
    * Redis's check, run before the queues are read at each scrape. While it fails the queue
    * series are left out of the scrape: a BullMQ call waits for its connection to be ready, so
    * reading a queue while Redis is down would hold /metrics (and every other metric) until
-   * Redis came back. Without it the queues are always read.
+   * Redis came back. Required: every service's scrape must survive a Redis outage.
    */
-  redisCheck?: ReadinessCheck;
+  redisCheck: ReadinessCheck;
   /** Milliseconds `redisCheck` may take before it counts as failed. Default 1 000. */
   redisCheckTimeoutMs?: number;
 }
@@ -33,10 +33,9 @@ export interface QueueGaugeOptions {
 export function registerQueueGauges(
   registry: Registry,
   queues: readonly Queue[],
-  options: QueueGaugeOptions = {},
+  options: QueueGaugeOptions,
 ): void {
   const redisUp = async () =>
-    !options.redisCheck ||
     (await runCheck(options.redisCheck, options.redisCheckTimeoutMs ?? 1_000)) === 'ok';
   new Gauge({
     name: 'rappel_queue_jobs',

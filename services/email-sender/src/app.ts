@@ -6,6 +6,8 @@ import {
   createMetricsRegistry,
   healthPlugin,
   metricsPlugin,
+  type ReadinessCheck,
+  registerDependencyGauge,
   registerQueueGauges,
 } from '@rappel/observability';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '@rappel/queue';
@@ -73,7 +75,14 @@ export async function buildEmailSender(deps: EmailSenderDeps): Promise<EmailSend
   const metrics = createDeliveryMetrics(registry);
   const queue = new Queue(QUEUE_NAMES.email, { connection: deps.producer, prefix: config.QUEUE_PREFIX });
   queue.on('error', (error) => logger.error({ err: error, queue: queue.name }, 'queue error'));
-  registerQueueGauges(registry, [queue]);
+  const checks = {
+    postgres: () => pingDatabase(deps.sql),
+    redis: async () => {
+      await deps.producer.ping();
+    },
+  } satisfies Record<string, ReadinessCheck>;
+  registerQueueGauges(registry, [queue], { redisCheck: checks.redis });
+  registerDependencyGauge(registry, checks);
 
   const channel = createEmailChannel({
     renderer: deps.renderer,
@@ -109,10 +118,7 @@ export async function buildEmailSender(deps: EmailSenderDeps): Promise<EmailSend
   const http = Fastify({ loggerInstance: logger.child({ component: 'http' }, { level: 'warn' }) });
   await http.register(healthPlugin, {
     checks: {
-      postgres: () => pingDatabase(deps.sql),
-      redis: async () => {
-        await deps.producer.ping();
-      },
+      ...checks,
       worker: () => {
         if (!worker.isRunning()) throw new Error('worker not running');
       },

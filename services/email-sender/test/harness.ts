@@ -61,13 +61,16 @@ export async function startSender(
   tdb: TestDatabase,
   transport: EmailTransport,
   captureDir: string | null = null,
+  redisUrl = testEnv.redisUrl,
 ): Promise<Sender> {
   const prefix = uniqueQueuePrefix('email');
-  const producer = createProducerConnection(testEnv.redisUrl);
-  const workerConnection = createWorkerConnection(testEnv.redisUrl);
+  const producer = createProducerConnection(redisUrl);
+  const workerConnection = createWorkerConnection(redisUrl);
+  producer.on('error', () => {});
+  workerConnection.on('error', () => {});
   const config = parseEmailSenderConfig({
     DATABASE_URL: tdb.url,
-    REDIS_URL: testEnv.redisUrl,
+    REDIS_URL: redisUrl,
     QUEUE_PREFIX: prefix,
     LINK_SIGNING_SECRET: 'test-secret-that-is-long-enough-to-sign-links',
     PUBLIC_BASE_URL: 'https://rappel.test',

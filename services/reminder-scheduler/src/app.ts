@@ -5,6 +5,8 @@ import {
   createMetricsRegistry,
   healthPlugin,
   metricsPlugin,
+  type ReadinessCheck,
+  registerDependencyGauge,
   registerQueueGauges,
 } from '@rappel/observability';
 import { createOutboxPublisher } from '@rappel/outbox';
@@ -79,7 +81,16 @@ export async function buildSchedulerApp(deps: SchedulerAppDeps): Promise<Schedul
   }
 
   const registry = createMetricsRegistry('reminder-scheduler');
-  registerQueueGauges(registry, [schedulerQueue, ...Object.values(deliveryQueues)]);
+  const checks = {
+    postgres: () => pingDatabase(deps.sql),
+    redis: async () => {
+      await deps.producer.ping();
+    },
+  } satisfies Record<string, ReadinessCheck>;
+  registerQueueGauges(registry, [schedulerQueue, ...Object.values(deliveryQueues)], {
+    redisCheck: checks.redis,
+  });
+  registerDependencyGauge(registry, checks);
   const metrics = createSchedulerMetrics(registry);
   const publisher = createOutboxPublisher({ queues: deliveryQueues, logger });
 
@@ -95,10 +106,7 @@ export async function buildSchedulerApp(deps: SchedulerAppDeps): Promise<Schedul
   const http = Fastify({ loggerInstance: logger.child({ component: 'http' }, { level: 'warn' }) });
   await http.register(healthPlugin, {
     checks: {
-      postgres: () => pingDatabase(deps.sql),
-      redis: async () => {
-        await deps.producer.ping();
-      },
+      ...checks,
       worker: () => {
         if (!worker.isRunning()) throw new Error('worker not running');
       },

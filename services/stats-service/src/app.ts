@@ -36,14 +36,14 @@ export interface AppDeps {
   schedulerQueue: Queue;
   registry: Registry;
   /** Postgres's ping: /readyz fails while it fails (every page and the API read Postgres). */
-  pingPostgres?: ReadinessCheck;
+  pingPostgres: ReadinessCheck;
   /**
    * Redis's ping: reported by /readyz and `rappel_dependency_up`, never a reason to be unready.
    * Only Bull Board and the publishing of a replay need Redis; the dashboard, the history,
    * the CSV, the stats API and the preferences pages read Postgres alone. Bull Board answers
    * a 503 page and a replay leaves its rows to the relay while it fails.
    */
-  pingRedis?: ReadinessCheck;
+  pingRedis: ReadinessCheck;
   logger?: FastifyServerOptions['loggerInstance'];
   now?: () => Date;
 }
@@ -63,8 +63,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const now = deps.now ?? (() => new Date());
   const queues = [deps.queues.email, deps.queues.whatsapp, deps.schedulerQueue] as Queue[];
-  const required: Record<string, ReadinessCheck> = deps.pingPostgres ? { postgres: deps.pingPostgres } : {};
-  const reported: Record<string, ReadinessCheck> = deps.pingRedis ? { redis: deps.pingRedis } : {};
+  const required: Record<string, ReadinessCheck> = { postgres: deps.pingPostgres };
+  const reported: Record<string, ReadinessCheck> = { redis: deps.pingRedis };
   registerStatsMetrics(deps.registry, deps.sql, queues, deps.pingRedis);
   registerDependencyGauge(deps.registry, { ...required, ...reported });
 
@@ -122,7 +122,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 const REDIS_PING_TIMEOUT_MS = 1_000;
 
 /** Whether Redis answers its ping now; always true when none is given (Redis assumed up). */
-function redisUpOf(ping: ReadinessCheck | undefined): () => Promise<boolean> {
-  if (!ping) return async () => true;
+function redisUpOf(ping: ReadinessCheck): () => Promise<boolean> {
   return async () => (await runCheck(ping, REDIS_PING_TIMEOUT_MS)) === 'ok';
 }

@@ -12,7 +12,7 @@ export function registerStatsMetrics(
   registry: Registry,
   sql: postgres.Sql,
   queues: Queue[],
-  pingRedis?: ReadinessCheck,
+  pingRedis: ReadinessCheck,
 ): void {
   new Gauge({
     name: 'rappel_notifications_total',
@@ -43,5 +43,5 @@ export function registerStatsMetrics(
       this.set({ metric: 'delivered' }, mean(row?.ds ?? null, row?.dc ?? '0'));
     },
   });
-  registerQueueGauges(registry, queues, pingRedis ? { redisCheck: pingRedis } : {});
+  registerQueueGauges(registry, queues, { redisCheck: pingRedis });
 }
