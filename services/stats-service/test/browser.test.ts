@@ -117,6 +117,13 @@ describe('in a browser', { timeout: 30_000 }, () => {
       .locator('svg.chart g[data-day]')
       .evaluateAll((gs) => gs.reduce((sum, g) => sum + Number(g.getAttribute('data-total')), 0));
     expect(chartTotal).toBe(total);
+    // Days as French readers write them: the range under the total, the chart's axis.
+    expect(await page.locator('[data-kpi="total"]').textContent()).toMatch(
+      /\d\d\/\d\d\/\d{4} → \d\d\/\d\d\/\d{4}/,
+    );
+    const axis = await page.locator('svg.chart > text').allTextContents();
+    expect(axis.filter((label) => label.includes('/')).length).toBeGreaterThan(0);
+    for (const label of axis) expect(label).toMatch(/^(\d+|\d\d\/\d\d)$/);
     expect(await page.locator('table[data-testid=history] tbody tr').count()).toBe(Math.min(50, total));
     await page.screenshot({ path: `${SCREENSHOTS}dashboard-manager.png`, fullPage: true });
     expect(cspViolations.get(page)).toEqual([]);

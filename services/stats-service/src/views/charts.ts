@@ -1,5 +1,7 @@
+import type { Language } from '@rappel/contracts';
 import { NOTIFICATION_STATUSES, type NotificationStatus } from '@rappel/contracts';
 import type { Translate } from '../i18n';
+import { formatDay } from './format';
 import { html, type SafeHtml } from './html';
 
 /** Status colours; the same as the `.st-*` classes of the stylesheet. */
@@ -19,6 +21,7 @@ export const STATUS_COLOURS: Record<NotificationStatus, string> = {
 export function dailyChart(
   days: { day: string; total: number; byStatus: Record<NotificationStatus, number> }[],
   t: Translate,
+  lang: Language,
 ): SafeHtml {
   const width = 760;
   const height = 220;
@@ -34,7 +37,7 @@ export function dailyChart(
     const rects = NOTIFICATION_STATUSES.filter((s) => d.byStatus[s] > 0).map((s) => {
       const h = (d.byStatus[s] / max) * plotH;
       y -= h;
-      return html`<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${barW.toFixed(1)}" height="${h.toFixed(1)}" fill="${STATUS_COLOURS[s]}"><title>${d.day} · ${t(`status.${s}`)} : ${d.byStatus[s]}</title></rect>`;
+      return html`<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${barW.toFixed(1)}" height="${h.toFixed(1)}" fill="${STATUS_COLOURS[s]}"><title>${formatDay(d.day, lang)} · ${t(`status.${s}`)} : ${d.byStatus[s]}</title></rect>`;
     });
     return html`<g data-day="${d.day}" data-total="${d.total}">${rects}</g>`;
   });
@@ -43,7 +46,7 @@ export function dailyChart(
     if (!d) return '';
     const x = left + i * slot + slot / 2;
     const anchor = i === days.length - 1 ? 'end' : 'middle';
-    return html`<text x="${(i === days.length - 1 ? width - 2 : x).toFixed(1)}" y="${height - 6}" text-anchor="${anchor}" font-size="11" fill="#6b7280">${d.day.slice(5)}</text>`;
+    return html`<text x="${(i === days.length - 1 ? width - 2 : x).toFixed(1)}" y="${height - 6}" text-anchor="${anchor}" font-size="11" fill="#6b7280">${formatDay(d.day, lang, true)}</text>`;
   };
   const step = Math.max(1, Math.ceil(days.length / 8));
   // Counted back from the last day, so today always has its label and none overlap.

@@ -2,7 +2,7 @@ import { CHANNELS, NOTIFICATION_KINDS } from '@rappel/contracts';
 import type { HistoryRow } from '../notifications/history';
 import type { Stats } from '../stats/read-stats';
 import { dailyChart, distribution } from './charts';
-import { formatNumber, formatPercent, formatSeconds } from './format';
+import { formatDay, formatNumber, formatPercent, formatSeconds } from './format';
 import { historyTable } from './history';
 import { html } from './html';
 import { layout, type PageContext } from './layout';
@@ -41,13 +41,13 @@ export function dashboardPage(ctx: PageContext, m: DashboardModel): string {
   <button>${t('apply')}</button>
 </form>
 <section class="cards">
-  ${card(t('total'), formatNumber(s.totals.total, lang), `${s.range.from} → ${s.range.to}`, historyHref({}), '', 'total')}
+  ${card(t('total'), formatNumber(s.totals.total, lang), `${formatDay(s.range.from, lang)} → ${formatDay(s.range.to, lang)}`, historyHref({}), '', 'total')}
   ${card(t('successRate'), formatPercent(s.totals.successRate, lang), `${formatNumber(s.totals.succeeded, lang)} / ${formatNumber(s.totals.finished, lang)}`, historyHref({ status: 'sent,delivered,read' }), '', 'success-rate')}
   ${card(t('email'), formatNumber(email.total, lang), formatPercent(email.successRate, lang), historyHref({ channel: 'email' }), '', 'email')}
   ${card(t('whatsapp'), formatNumber(whatsapp.total, lang), formatPercent(whatsapp.successRate, lang), historyHref({ channel: 'whatsapp' }), '', 'whatsapp')}
   ${card(t('failuresToLookAt'), formatNumber(s.totals.failuresToLookAt, lang), t('replay'), historyHref({ status: 'permanent_failure,undelivered' }), s.totals.failuresToLookAt > 0 ? 'bad' : '', 'failures')}
 </section>
-<section class="panel"><h2>${t('dailyVolume')}</h2>${s.totals.total === 0 ? html`<p class="muted">${t('noData')}</p>` : dailyChart(s.daily, t)}</section>
+<section class="panel"><h2>${t('dailyVolume')}</h2>${s.totals.total === 0 ? html`<p class="muted">${t('noData')}</p>` : dailyChart(s.daily, t, lang)}</section>
 <div class="grid">
   <section class="panel"><h2>${t('byKind')}</h2>${distribution(
     NOTIFICATION_KINDS.filter((k) => s.byKind[k] > 0).map((k) => ({

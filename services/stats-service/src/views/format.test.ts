@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatSeconds } from './format';
+import { formatDay, formatSeconds } from './format';
 
 describe('formatSeconds', () => {
   it('reads seconds, minutes and hours', () => {
@@ -19,5 +19,14 @@ describe('formatSeconds', () => {
     expect(formatSeconds(7169)).toBe('1 h 59');
     expect(formatSeconds(3629)).toBe('1 h 00');
     expect(formatSeconds(3630)).toBe('1 h 01');
+  });
+});
+
+describe('formatDay', () => {
+  it('writes a local day as French readers do, and keeps the ISO form in English', () => {
+    expect(formatDay('2026-11-28', 'fr')).toBe('28/11/2026');
+    expect(formatDay('2026-11-28', 'fr', true)).toBe('28/11');
+    expect(formatDay('2026-11-28', 'en')).toBe('2026-11-28');
+    expect(formatDay('2026-11-28', 'en', true)).toBe('11-28');
   });
 });

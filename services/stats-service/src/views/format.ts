@@ -8,6 +8,16 @@ export function formatInstant(value: Date | null | undefined, lang: Language, zo
   );
 }
 
+/**
+ * A local day (`YYYY-MM-DD`) as each language writes it beside `formatInstant`: `28/11/2026` in
+ * French, unchanged in English; `short` leaves out the year (a chart's axis): `28/11`, `11-28`.
+ */
+export function formatDay(day: string, lang: Language, short = false): string {
+  const [year, month, date] = day.split('-');
+  if (lang === 'en') return short ? `${month}-${date}` : day;
+  return short ? `${date}/${month}` : `${date}/${month}/${year}`;
+}
+
 export function formatNumber(value: number, lang: Language): string {
   return new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB').format(value);
 }
