@@ -138,3 +138,21 @@ export const FALLBACK_ALREADY_BY_EMAIL = 'already_by_email';
  * stats-service's history labels it).
  */
 export const FALLBACK_EMAIL_FAILED = 'email_failed';
+
+/**
+ * The error codes our own code gives a failed message (persisted in `error_code`, beside the
+ * providers' own: SMTP replies, Twilio codes, system errors). stats-service explains each one
+ * to the managers; a test keeps that list complete.
+ */
+export const DELIVERY_ERROR_CODES = {
+  /** The WhatsApp address is not a number WhatsApp can be sent to. */
+  invalidNumber: 'INVALID_NUMBER',
+  /** A template value the message needs is missing from its context. */
+  missingData: 'MISSING_DATA',
+  /** The e-mail could not be rendered. */
+  renderFailed: 'RENDER_FAILED',
+  /** The queue job does not name a message. */
+  badPayload: 'BAD_PAYLOAD',
+  /** An error that carried no code. */
+  unknown: 'UNKNOWN',
+} as const;

@@ -1,5 +1,6 @@
 import {
   type Channel,
+  DELIVERY_ERROR_CODES,
   DUE_DATE_KINDS,
   deliveryJobSchema,
   type NotificationKind,
@@ -82,7 +83,10 @@ export function createDeliveryProcessor<M>(options: DeliveryProcessorOptions<M>)
   return async function processDelivery(job: Job): Promise<void> {
     const parsed = deliveryJobSchema.safeParse(job.data);
     if (!parsed.success)
-      throw new PermanentDeliveryError('BAD_PAYLOAD', `invalid job payload for job ${job.id}`);
+      throw new PermanentDeliveryError(
+        DELIVERY_ERROR_CODES.badPayload,
+        `invalid job payload for job ${job.id}`,
+      );
 
     const leaseEnds = Date.now() + leaseMs;
     const row = await claimForAttempt(db, parsed.data.notificationId, clock.now(), leaseMs);
@@ -221,9 +225,10 @@ function describe(error: unknown): { code: string; message: string } {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     return {
-      code: typeof code === 'string' || typeof code === 'number' ? String(code) : 'UNKNOWN',
+      code:
+        typeof code === 'string' || typeof code === 'number' ? String(code) : DELIVERY_ERROR_CODES.unknown,
       message: error.message,
     };
   }
-  return { code: 'UNKNOWN', message: String(error) };
+  return { code: DELIVERY_ERROR_CODES.unknown, message: String(error) };
 }

@@ -1,3 +1,4 @@
+import { DELIVERY_ERROR_CODES } from '@rappel/contracts';
 import { type DeliveryChannel, MissingMessageDataError, messageContext } from '@rappel/delivery';
 import type { Clock } from '@rappel/domain';
 import { PermanentDeliveryError } from '@rappel/queue';
@@ -65,7 +66,7 @@ export function createEmailChannel(options: EmailChannelOptions): DeliveryChanne
       } catch (error) {
         // Missing rows or data the template needs will not appear on a retry.
         if (UNRENDERABLE.some((type) => error instanceof type)) {
-          throw new PermanentDeliveryError('RENDER_FAILED', (error as Error).message);
+          throw new PermanentDeliveryError(DELIVERY_ERROR_CODES.renderFailed, (error as Error).message);
         }
         throw error;
       }

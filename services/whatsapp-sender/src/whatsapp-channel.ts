@@ -1,3 +1,4 @@
+import { DELIVERY_ERROR_CODES } from '@rappel/contracts';
 import { type Database, notificationPreferences, perDatabase } from '@rappel/db';
 import {
   type DeliveryChannel,
@@ -33,7 +34,10 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): Delivery
       if (!row.recipientAddress) return { skip: 'no_address' };
       const number = toWhatsAppE164(row.recipientAddress);
       if (!number)
-        throw new PermanentDeliveryError('INVALID_NUMBER', 'the recipient number cannot receive WhatsApp');
+        throw new PermanentDeliveryError(
+          DELIVERY_ERROR_CODES.invalidNumber,
+          'the recipient number cannot receive WhatsApp',
+        );
       // A STOP that arrived after the row was made wins over the row. The claim looked for one
       // on the row's address; a number written another way is looked up as normalised.
       const stopped =
@@ -58,7 +62,7 @@ export function createWhatsAppChannel(options: WhatsAppChannelOptions): Delivery
       } catch (error) {
         // Data that is missing now will still be missing on the next attempt.
         if (error instanceof MissingMessageDataError || error instanceof MissingTemplateDataError)
-          throw new PermanentDeliveryError('MISSING_DATA', error.message);
+          throw new PermanentDeliveryError(DELIVERY_ERROR_CODES.missingData, error.message);
         throw error;
       }
     },

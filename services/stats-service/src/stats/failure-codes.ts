@@ -1,4 +1,4 @@
-import type { Language } from '@rappel/contracts';
+import { DELIVERY_ERROR_CODES, type Language } from '@rappel/contracts';
 
 /** What a provider's error code means, for the people reading the dashboard. */
 const MEANINGS: Record<string, Record<Language, string>> = {
@@ -51,6 +51,31 @@ const MEANINGS: Record<string, Record<Language, string>> = {
   ENOTFOUND: { fr: 'Nom de serveur introuvable (DNS)', en: 'Server name not found (DNS)' },
   EAUTH: { fr: 'Authentification SMTP refusée', en: 'SMTP authentication refused' },
   EENVELOPE: { fr: 'Adresse de destination refusée', en: 'Recipient address refused' },
+  EHOSTUNREACH: { fr: 'Serveur injoignable (réseau)', en: 'Server unreachable (network)' },
+  ENETUNREACH: { fr: 'Réseau injoignable', en: 'Network unreachable' },
+  EAI_AGAIN: {
+    fr: 'Nom de serveur momentanément introuvable (DNS)',
+    en: 'Server name lookup failed (DNS, temporary)',
+  },
+  EPIPE: { fr: 'Connexion coupée pendant l’envoi', en: 'Connection broken while sending' },
+  // Our own codes (DELIVERY_ERROR_CODES).
+  [DELIVERY_ERROR_CODES.invalidNumber]: {
+    fr: 'Numéro inutilisable pour WhatsApp (format invalide)',
+    en: 'Number cannot be used for WhatsApp (invalid format)',
+  },
+  [DELIVERY_ERROR_CODES.missingData]: {
+    fr: 'Il manque une donnée pour composer le message',
+    en: 'A value the message needs is missing',
+  },
+  [DELIVERY_ERROR_CODES.renderFailed]: {
+    fr: 'L’e-mail n’a pas pu être composé',
+    en: 'The e-mail could not be rendered',
+  },
+  [DELIVERY_ERROR_CODES.badPayload]: { fr: 'Tâche de file invalide', en: 'Invalid queue job' },
+  [DELIVERY_ERROR_CODES.unknown]: {
+    fr: 'Erreur inattendue (voir les journaux du service)',
+    en: 'Unexpected error (see the service logs)',
+  },
 };
 
 export function failureMeaning(code: string, lang: Language): string {
