@@ -1,5 +1,5 @@
 import { type Executor, notificationPreferences } from '@rappel/db';
-import { type CountryCode, DEFAULT_PREFERENCES, toWhatsAppE164, whatsappOptOutChange } from '@rappel/domain';
+import { type CountryCode, DEFAULT_PREFERENCES, preferenceRecord, toWhatsAppE164 } from '@rappel/domain';
 import { eq } from 'drizzle-orm';
 import { FieldValidationError } from '../http/errors';
 import { toIsoOrNull } from '../http/schemas';
@@ -46,10 +46,21 @@ export interface WriteContext {
 }
 
 /**
- * Merges `input` into the saved preferences (or the defaults) and saves them. WhatsApp on
- * needs a valid mobile number, given or taken from the owner's phone; turning it on records
- * where the consent came from and when, and clears any opt-out; turning it off records the
- * desk's opt-out (`whatsappOptOutChange`), which an inbound START does not undo.
+ * The owner's row, locked until the transaction ends (`FOR UPDATE`): an inbound STOP, another
+ * write or the preferences page waits for this one, and this one for them.
+ */
+async function lockedRow(db: Executor, owner: PreferencesOwner): Promise<Row | undefined> {
+  const [row] = await db.select().from(notificationPreferences).where(ownerCondition(owner)).for('update');
+  return row;
+}
+
+/**
+ * Merges `input` into the saved preferences (or the defaults) and saves them, the owner's row
+ * locked from the read to the write. WhatsApp on needs a valid mobile number, given or taken from
+ * the owner's phone. The consent and opt-out columns are `preferenceRecord`'s, as the desk's
+ * (`by: 'desk'`): turning WhatsApp on records the consent, turning it off the desk's opt-out,
+ * which an inbound START does not undo. Two first writes for an owner with no row yet do not
+ * collide: the second finds the first's row when it inserts, and is made again from that row.
  */
 export async function writePreferences(
   db: Executor,
@@ -57,12 +68,27 @@ export async function writePreferences(
   input: PreferencesInput,
   ctx: WriteContext,
 ): Promise<PreferencesOutput> {
+  const current = await lockedRow(db, owner);
+  const values = mergedValues(current, input, ctx);
+  if (current) {
+    const [row] = await db
+      .update(notificationPreferences)
+      .set(values)
+      .where(eq(notificationPreferences.id, current.id))
+      .returning();
+    return toOutput(row);
+  }
+  const [made] = await db
+    .insert(notificationPreferences)
+    .values({ ...owner, ...values })
+    .onConflictDoNothing()
+    .returning();
+  // Another first write made the row after our read (and has committed: the insert waited for it).
+  return made ? toOutput(made) : writePreferences(db, owner, input, ctx);
+}
+
+function mergedValues(current: Row | undefined, input: PreferencesInput, ctx: WriteContext) {
   const field = `${ctx.fieldPrefix ?? ''}whatsappNumber`;
-  const [current] = await db
-    .select()
-    .from(notificationPreferences)
-    .where(ownerCondition(owner))
-    .for('update');
   let whatsappNumber = current?.whatsappNumber ?? null;
   if (input.whatsappNumber !== undefined) {
     whatsappNumber = input.whatsappNumber ? toWhatsAppE164(input.whatsappNumber, ctx.region) : null;
@@ -75,31 +101,23 @@ export async function writePreferences(
     whatsappNumber = ctx.ownerPhone ? toWhatsAppE164(ctx.ownerPhone, ctx.region) : null;
     if (!whatsappNumber) throw new FieldValidationError(field, 'field.whatsapp_number_required');
   }
-  const turningOn = whatsappEnabled && !current?.whatsappEnabled;
-  const values = {
+  const switches = {
     emailEnabled: input.emailEnabled ?? current?.emailEnabled ?? DEFAULT_PREFERENCES.emailEnabled,
     whatsappEnabled,
     whatsappNumber,
+  };
+  return {
+    ...switches,
     reminderD2: input.reminderD2 ?? current?.reminderD2 ?? DEFAULT_PREFERENCES.reminderD2,
     reminderD1: input.reminderD1 ?? current?.reminderD1 ?? DEFAULT_PREFERENCES.reminderD1,
     reminderDueDay: input.reminderDueDay ?? current?.reminderDueDay ?? DEFAULT_PREFERENCES.reminderDueDay,
     reminder2h: input.reminder2h ?? current?.reminder2h ?? DEFAULT_PREFERENCES.reminder2h,
-    whatsappConsentSource: turningOn
-      ? (input.whatsappConsentSource ?? 'api')
-      : (input.whatsappConsentSource ?? current?.whatsappConsentSource ?? null),
-    whatsappConsentAt: turningOn ? ctx.now : (current?.whatsappConsentAt ?? null),
-    ...whatsappOptOutChange(current ?? null, { whatsappEnabled, whatsappNumber }, 'desk', ctx.now),
+    ...preferenceRecord(
+      current ?? null,
+      switches,
+      { by: 'desk', consentSource: input.whatsappConsentSource },
+      ctx.now,
+    ),
     updatedAt: ctx.now,
   };
-  const [row] = current
-    ? await db
-        .update(notificationPreferences)
-        .set(values)
-        .where(eq(notificationPreferences.id, current.id))
-        .returning()
-    : await db
-        .insert(notificationPreferences)
-        .values({ ...owner, ...values })
-        .returning();
-  return toOutput(row);
 }
