@@ -9,4 +9,3 @@ export * from './preference-record';
 export * from './reminder-plan';
 export * from './reminder-policy';
 export * from './signed-link';
-export * from './whatsapp-opt-out';

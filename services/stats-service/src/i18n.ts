@@ -73,6 +73,11 @@ const fr = {
   whatsappNumber: 'Numéro WhatsApp',
   whatsappNumberInvalid: 'Ce numéro ne peut pas recevoir de messages WhatsApp.',
   whatsappNumberRequired: 'Indiquez un numéro WhatsApp pour activer WhatsApp.',
+  whatsappChangedSinceShown:
+    'Vos préférences WhatsApp ont changé depuis l’affichage de cette page. Voici les valeurs actuelles : vérifiez-les, puis enregistrez à nouveau.',
+  'whatsappOffReason.inbound_stop': 'WhatsApp est désactivé : une réponse STOP a été reçue de ce numéro.',
+  'whatsappOffReason.desk': 'WhatsApp a été désactivé par l’accueil.',
+  'whatsappOffReason.preferences_page': 'WhatsApp a été désactivé sur cette page.',
   reminders: 'Rappels avant l’échéance',
   reminderD2: 'Deux jours avant',
   reminderD1: 'La veille',
@@ -251,6 +256,11 @@ const en: Record<MessageKey, string> = {
   whatsappNumber: 'WhatsApp number',
   whatsappNumberInvalid: 'This number cannot receive WhatsApp messages.',
   whatsappNumberRequired: 'Give a WhatsApp number to turn WhatsApp on.',
+  whatsappChangedSinceShown:
+    'Your WhatsApp preferences changed since this page was shown. Here are the current values: check them, then save again.',
+  'whatsappOffReason.inbound_stop': 'WhatsApp is off: a STOP reply was received from this number.',
+  'whatsappOffReason.desk': 'WhatsApp was turned off by the desk.',
+  'whatsappOffReason.preferences_page': 'WhatsApp was turned off on this page.',
   reminders: 'Reminders before the due date',
   reminderD2: 'Two days before',
   reminderD1: 'The day before',

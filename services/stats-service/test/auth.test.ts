@@ -227,18 +227,26 @@ describe('cookie settings', () => {
   });
 });
 
+/** The hidden fields of the preferences form on `url`: the CSRF token and the WhatsApp state shown. */
+async function preferencesForm(s: Session, url: string) {
+  const page = await s.request('GET', url);
+  const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(page.body)?.[1] ?? '';
+  return { _csrf: field('_csrf'), whatsappShown: field('whatsappShown') };
+}
+
 describe('preferences', () => {
   it("saves the signed-in user's channels, number and toggles; refuses a landline for WhatsApp", async () => {
     const s = new Session(h.app);
     await s.signIn(h.users.userA.email);
-    const token = await s.formToken('/preferences');
+    const hidden = await preferencesForm(s, '/preferences');
     const bad = await s.request('POST', '/preferences', {
-      form: { _csrf: token, emailEnabled: 'on', whatsappEnabled: 'on', whatsappNumber: '+241 01 44 55 66' },
+      form: { ...hidden, emailEnabled: 'on', whatsappEnabled: 'on', whatsappNumber: '+241 01 44 55 66' },
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('ne peut pas recevoir');
+    expect(bad.body).toContain(`name="whatsappShown" value="${hidden.whatsappShown}"`);
     const ok = await s.request('POST', '/preferences', {
-      form: { _csrf: token, whatsappEnabled: 'on', whatsappNumber: '06 12 34 56', reminderD1: 'on' },
+      form: { ...hidden, whatsappEnabled: 'on', whatsappNumber: '06 12 34 56', reminderD1: 'on' },
     });
     expect(ok.statusCode).toBe(303);
     const [row] = await h.database.db

@@ -8,7 +8,7 @@
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { notificationLog, notificationPreferences } from '@rappel/db';
-import { savePreferences } from '@rappel/stats-service/src/preferences/store';
+import { preferencesView, savePreferences } from '@rappel/stats-service/src/preferences/store';
 import { waitFor } from '@rappel/testing';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -128,21 +128,16 @@ describe('WhatsApp opt-outs', () => {
     const { departmentId, phone } = await scene();
     const user = await staff(departmentId, phone);
     const profile = await client(departmentId, phone);
-    const page = await preferences(user);
-    await savePreferences(
+    const owner = { type: 'user', id: user.id } as const;
+    const page = await preferencesView(tdb.db, owner);
+    const result = await savePreferences(
       tdb.db,
-      { type: 'user', id: user.id },
-      {
-        emailEnabled: page.emailEnabled,
-        whatsappEnabled: false,
-        whatsappNumber: page.whatsappNumber,
-        reminderD2: page.reminderD2,
-        reminderD1: page.reminderD1,
-        reminderDueDay: page.reminderDueDay,
-        reminder2h: page.reminder2h,
-      },
+      owner,
+      { ...page.values, whatsappEnabled: false },
       new Date(),
+      page.whatsappShown,
     );
+    expect(result).toEqual({ saved: true });
     const [saved] = await tdb.db
       .select()
       .from(notificationPreferences)

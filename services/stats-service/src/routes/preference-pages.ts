@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CountryCode } from 'libphonenumber-js';
 import { translator } from '../i18n';
 import { LANG_COOKIE, pageContext, sendPage } from '../plugins/web';
-import { loadPreferences, type Owner, savePreferences, unsubscribeEmail } from '../preferences/store';
+import { type Owner, preferencesView, savePreferences, unsubscribeEmail } from '../preferences/store';
 import { messagePage, unsubscribePage } from '../views/pages';
 import { preferencesPage } from '../views/preferences';
 import { type RouteDeps, requireViewer } from './context';
@@ -60,14 +60,14 @@ export async function preferencePages(app: FastifyInstance, deps: RouteDeps) {
     own: boolean,
   ) {
     const who = await ownerName(owner);
-    const values = await loadPreferences(deps.db, owner);
+    const view = await preferencesView(deps.db, owner);
     const saved = (request.query as { saved?: string }).saved === '1';
     return sendPage(
       reply,
       preferencesPage(pageContext(request, reply), {
         action,
         ownerName: who?.name ?? '',
-        values,
+        ...view,
         saved,
         own,
       }),
@@ -81,7 +81,9 @@ export async function preferencePages(app: FastifyInstance, deps: RouteDeps) {
     action: string,
     own: boolean,
   ) {
-    const { values, error } = readPreferencesForm((request.body ?? {}) as Form, region);
+    const form = (request.body ?? {}) as Form;
+    const shown = typeof form.whatsappShown === 'string' ? form.whatsappShown : undefined;
+    const { values, error } = readPreferencesForm(form, region);
     if (error) {
       const who = await ownerName(owner);
       return sendPage(
@@ -90,6 +92,8 @@ export async function preferencePages(app: FastifyInstance, deps: RouteDeps) {
           action,
           ownerName: who?.name ?? '',
           values,
+          // Still the state the person last saw: what is saved may have changed since.
+          whatsappShown: shown ?? '',
           error: request.t(error),
           own,
         }),
@@ -97,7 +101,25 @@ export async function preferencePages(app: FastifyInstance, deps: RouteDeps) {
       );
     }
     const { whatsappNumberInput: _, ...prefs } = values;
-    await savePreferences(deps.db, owner, prefs, deps.now());
+    const result = await savePreferences(deps.db, owner, prefs, deps.now(), shown);
+    if (!result.saved) {
+      request.log.info(
+        { recipientType: owner.type, recipientId: owner.id },
+        'preferences not saved: WhatsApp changed since the page was shown',
+      );
+      const who = await ownerName(owner);
+      return sendPage(
+        reply,
+        preferencesPage(pageContext(request, reply), {
+          action,
+          ownerName: who?.name ?? '',
+          ...result.current,
+          error: request.t('whatsappChangedSinceShown'),
+          own,
+        }),
+        409,
+      );
+    }
     request.log.info({ recipientType: owner.type, recipientId: owner.id }, 'preferences saved');
     return reply.redirect(`${action}?saved=1`, 303);
   }

@@ -1,3 +1,4 @@
+import type { WhatsAppOptOutReason } from '@rappel/contracts';
 import type { ChannelPreferences } from '@rappel/domain';
 import { html } from './html';
 import { csrfField, layout, type PageContext } from './layout';
@@ -7,6 +8,10 @@ export interface PreferencesModel {
   action: string;
   ownerName: string;
   values: ChannelPreferences & { whatsappNumberInput?: string };
+  /** Why WhatsApp is off, when the values shown are the saved ones. */
+  whatsappOptOutReason?: WhatsAppOptOutReason | null;
+  /** The WhatsApp state the person has seen, carried back by the form (`whatsappShown`). */
+  whatsappShown: string;
   error?: string;
   saved?: boolean;
   /** The signed-in user's own page (in the navigation) or a client's signed link. */
@@ -24,9 +29,11 @@ ${m.saved ? html`<p class="notice" role="status">${t('saved')}</p>` : ''}
 ${m.error ? html`<p class="alert" role="alert">${m.error}</p>` : ''}
 <form method="post" action="${m.action}" class="stack" data-testid="preferences">
   ${csrfField(ctx)}
+  <input type="hidden" name="whatsappShown" value="${m.whatsappShown}">
   <fieldset class="stack"><legend>${t('channel')}</legend>
     ${box('emailEnabled', v.emailEnabled, t('emailOn'))}
     ${box('whatsappEnabled', v.whatsappEnabled, t('whatsappOn'))}
+    ${m.whatsappOptOutReason ? html`<p class="hint" data-testid="whatsapp-off-reason">${t(`whatsappOffReason.${m.whatsappOptOutReason}`)}</p>` : ''}
     <label>${t('whatsappNumber')}<input type="tel" name="whatsappNumber" autocomplete="tel" placeholder="+241 06 12 34 56" value="${v.whatsappNumberInput ?? v.whatsappNumber ?? ''}"></label>
   </fieldset>
   <fieldset class="stack"><legend>${t('reminders')}</legend>
