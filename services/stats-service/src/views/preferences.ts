@@ -33,7 +33,7 @@ ${m.error ? html`<p class="alert" role="alert">${m.error}</p>` : ''}
   <fieldset class="stack"><legend>${t('channel')}</legend>
     ${box('emailEnabled', v.emailEnabled, t('emailOn'))}
     ${box('whatsappEnabled', v.whatsappEnabled, t('whatsappOn'))}
-    ${m.whatsappOptOutReason ? html`<p class="hint" data-testid="whatsapp-off-reason">${t(`whatsappOffReason.${m.whatsappOptOutReason}`)}</p>` : ''}
+    ${m.whatsappOptOutReason ? html`<p class="muted" data-testid="whatsapp-off-reason">${t(`whatsappOffReason.${m.whatsappOptOutReason}`)}</p>` : ''}
     <label>${t('whatsappNumber')}<input type="tel" name="whatsappNumber" autocomplete="tel" placeholder="+241 06 12 34 56" value="${v.whatsappNumberInput ?? v.whatsappNumber ?? ''}"></label>
   </fieldset>
   <fieldset class="stack"><legend>${t('reminders')}</legend>
