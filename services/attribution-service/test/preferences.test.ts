@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, NOW, startHarness } from './harness';
 
 /**
- * The desk's preferences: what it records, and two first writes for an owner who has no
- * preferences row yet.
+ * The desk's preferences: why WhatsApp is off, as the API says it, and two first writes for an
+ * owner who has no preferences row yet.
  */
 
 let h: Harness;
@@ -15,10 +15,88 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
+const STOP_AT = new Date('2026-11-30T18:00:00.000Z');
 const row = async (clientId: string) =>
   (
     await h.db.select().from(notificationPreferences).where(eq(notificationPreferences.clientId, clientId))
   )[0];
+
+describe('whatsappOptOutReason', () => {
+  it('says who turned WhatsApp off: the desk, an inbound STOP, the preferences page; null while on', async () => {
+    const s = await h.fx.scene({ whatsapp: true });
+    const url = `/v1/clients/${s.client.id}/preferences`;
+    expect((await h.api('GET', url)).json()).toMatchObject({
+      whatsappEnabled: true,
+      whatsappOptOutAt: null,
+      whatsappOptOutReason: null,
+    });
+
+    const byDesk = await h.api('PUT', url, { whatsappEnabled: false });
+    expect(byDesk.json()).toMatchObject({
+      whatsappEnabled: false,
+      whatsappOptOutAt: NOW,
+      whatsappOptOutReason: 'desk',
+    });
+    expect((await h.api('GET', url)).json()).toEqual(byDesk.json());
+
+    const onAgain = await h.api('PUT', url, { whatsappEnabled: true, whatsappConsentSource: 'desk' });
+    expect(onAgain.json()).toMatchObject({ whatsappOptOutAt: null, whatsappOptOutReason: null });
+
+    // What whatsapp-sender's inbound STOP writes (services/whatsapp-sender/src/opt-out.ts).
+    await h.db
+      .update(notificationPreferences)
+      .set({ whatsappEnabled: false, whatsappOptOutAt: STOP_AT, whatsappOptOutReason: 'inbound_stop' })
+      .where(eq(notificationPreferences.clientId, s.client.id));
+    expect((await h.api('GET', url)).json()).toMatchObject({
+      whatsappEnabled: false,
+      whatsappOptOutAt: STOP_AT.toISOString(),
+      whatsappOptOutReason: 'inbound_stop',
+    });
+    // A desk change that leaves WhatsApp off on the same number keeps the STOP as the reason.
+    expect((await h.api('PUT', url, { reminderD1: false })).json()).toMatchObject({
+      whatsappOptOutReason: 'inbound_stop',
+    });
+
+    // What stats-service's preferences page writes (services/stats-service/src/preferences/store.ts).
+    const user = `/v1/users/${s.staff.id}/preferences`;
+    await h.fx.preferences(
+      { userId: s.staff.id },
+      { whatsappEnabled: false, whatsappOptOutAt: STOP_AT, whatsappOptOutReason: 'preferences_page' },
+    );
+    expect((await h.api('GET', user)).json()).toMatchObject({ whatsappOptOutReason: 'preferences_page' });
+  });
+
+  it('is in the preferences of a client or user created with them, and in the OpenAPI document', async () => {
+    const s = await h.fx.scene();
+    const client = await h.api('POST', '/v1/clients', {
+      departmentId: s.department.id,
+      kind: 'guest',
+      fullName: 'Paul',
+      phone: '+24106999998',
+      preferences: { whatsappEnabled: true },
+    });
+    expect(client.statusCode).toBe(201);
+    expect(client.json().preferences).toMatchObject({ whatsappEnabled: true, whatsappOptOutReason: null });
+    const user = await h.api('POST', '/v1/users', {
+      departmentId: s.department.id,
+      email: 'prefs-reason@hotel.test',
+      fullName: 'Awa',
+      role: 'dept_user',
+      preferences: { reminderD1: false },
+    });
+    expect(user.statusCode).toBe(201);
+    expect(user.json().preferences).toMatchObject({ whatsappEnabled: false, whatsappOptOutReason: null });
+
+    const doc = (await h.api('GET', '/docs/json', undefined, { key: null })).json();
+    const reason = doc.components.schemas.Preferences.properties.whatsappOptOutReason;
+    expect(reason.description).toContain('inbound_stop');
+    expect(reason.anyOf).toContainEqual(
+      expect.objectContaining({ enum: ['inbound_stop', 'desk', 'preferences_page'] }),
+    );
+    expect(reason.anyOf).toContainEqual({ type: 'null' });
+    expect(doc.components.schemas.Preferences.required).toContain('whatsappOptOutReason');
+  });
+});
 
 describe('e-mail turned off at the desk', () => {
   it('records when, as the preferences page and the unsubscribe link do; turned on, clears it', async () => {

@@ -144,6 +144,10 @@ describe('WhatsApp opt-outs', () => {
       .where(eq(notificationPreferences.userId, user.id));
     expect(saved).toMatchObject({ whatsappEnabled: false, whatsappOptOutReason: 'preferences_page' });
     expect(saved!.whatsappOptOutAt).toBeInstanceOf(Date);
+    expect(await preferences(user)).toMatchObject({
+      whatsappEnabled: false,
+      whatsappOptOutReason: 'preferences_page',
+    });
 
     const row = await lendAndSettle(departmentId, profile, user);
     expect(row).toMatchObject({ status: 'sent', recipientAddress: phone, skipReason: null });
@@ -154,13 +158,21 @@ describe('WhatsApp opt-outs', () => {
     const { departmentId, phone } = await scene();
     const profile = await client(departmentId, phone);
     await inbound(phone, 'STOP');
-    expect(await preferences(profile)).toMatchObject({ whatsappEnabled: false });
+    expect(await preferences(profile)).toMatchObject({
+      whatsappEnabled: false,
+      whatsappOptOutReason: 'inbound_stop',
+    });
     await deskSets(profile, true);
+    expect(await preferences(profile)).toMatchObject({ whatsappOptOutReason: null });
     await deskSets(profile, false);
     const before = Date.now();
     await inbound(phone, 'START');
     const after = await preferences(profile);
-    expect(after).toMatchObject({ whatsappEnabled: false, whatsappConsentSource: 'desk' });
+    expect(after).toMatchObject({
+      whatsappEnabled: false,
+      whatsappConsentSource: 'desk',
+      whatsappOptOutReason: 'desk',
+    });
     expect(Date.parse(after.whatsappOptOutAt)).toBeLessThanOrEqual(before);
   });
 

@@ -1,3 +1,4 @@
+import { WHATSAPP_OPT_OUT_REASONS } from '@rappel/contracts';
 import { z } from 'zod';
 import { idParams, instantOut, singleLine } from '../http/schemas';
 
@@ -31,6 +32,13 @@ export const preferencesOutput = z
     whatsappConsentSource: z.string().nullable(),
     whatsappConsentAt: instantOut.nullable(),
     whatsappOptOutAt: instantOut.nullable(),
+    whatsappOptOutReason: z
+      .enum(WHATSAPP_OPT_OUT_REASONS)
+      .nullable()
+      .describe(
+        'Who turned WhatsApp off: inbound_stop (the number replied STOP; only a START from it undoes it), ' +
+          'desk, preferences_page. Null while WhatsApp is on or was never turned off',
+      ),
     /** False when no preferences were saved yet and these are the defaults. */
     saved: z.boolean(),
   })

@@ -26,6 +26,7 @@ function toOutput(row: Row | undefined): PreferencesOutput {
     whatsappConsentSource: row?.whatsappConsentSource ?? null,
     whatsappConsentAt: toIsoOrNull(row?.whatsappConsentAt ?? null),
     whatsappOptOutAt: toIsoOrNull(row?.whatsappOptOutAt ?? null),
+    whatsappOptOutReason: row?.whatsappOptOutReason ?? null,
     saved: row !== undefined,
   };
 }
