@@ -109,6 +109,28 @@ describe('e-mail turned off at the desk', () => {
   });
 });
 
+describe('a PUT with no field', () => {
+  it('writes nothing: no row made for someone without one, and a saved row left as it was', async () => {
+    const s = await h.fx.scene();
+    const url = `/v1/clients/${s.client.id}/preferences`;
+    const none = await h.api('PUT', url, {});
+    expect(none.statusCode).toBe(200);
+    expect(none.json()).toMatchObject({ saved: false, emailEnabled: true, whatsappEnabled: false });
+    expect(await row(s.client.id)).toBeUndefined();
+
+    await h.api('PUT', url, { reminderD1: false });
+    const before = new Date('2026-01-01T00:00:00.000Z');
+    await h.db
+      .update(notificationPreferences)
+      .set({ updatedAt: before })
+      .where(eq(notificationPreferences.clientId, s.client.id));
+    const same = await h.api('PUT', url, {});
+    expect(same.statusCode).toBe(200);
+    expect(same.json()).toMatchObject({ saved: true, reminderD1: false });
+    expect((await row(s.client.id))!.updatedAt).toEqual(before);
+  });
+});
+
 describe('two first writes for an owner with no preferences row', () => {
   it('the second waits for the first’s insert, then writes over its row (no unique violation)', async () => {
     const s = await h.fx.scene();

@@ -62,6 +62,7 @@ async function lockedRow(db: Executor, owner: PreferencesOwner): Promise<Row | u
  * (`by: 'desk'`): turning WhatsApp on records the consent, turning it off the desk's opt-out,
  * which an inbound START does not undo. Two first writes for an owner with no row yet do not
  * collide: the second finds the first's row when it inserts, and is made again from that row.
+ * A body with no field (`{}`: a form saved without changes) writes nothing, as a PATCH.
  */
 export async function writePreferences(
   db: Executor,
@@ -69,6 +70,7 @@ export async function writePreferences(
   input: PreferencesInput,
   ctx: WriteContext,
 ): Promise<PreferencesOutput> {
+  if (Object.values(input).every((value) => value === undefined)) return readPreferences(db, owner);
   const current = await lockedRow(db, owner);
   const values = mergedValues(current, input, ctx);
   if (current) {
